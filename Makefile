@@ -1,0 +1,77 @@
+# O2O践行 course kit. `make` (or `make help`) lists every target.
+# Needs only python3 (3.11+) and make; everything else goes into .venv.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON      ?= python3
+VENV        := .venv
+BIN         := $(VENV)/bin
+STAMP       := $(VENV)/.o2o-installed
+SCALE       ?= 16
+# extra arguments, e.g. `make test PYTEST_ARGS="-k data"`, `make grade ARGS="--help"`
+PYTEST_ARGS ?=
+ARGS        ?=
+
+PYTEST_FLAGS := -p o2o.pytest_ci --continue-on-collection-errors --durations=15
+
+.PHONY: help lab test data data-big app bench grade bundle env data-ensure clean distclean
+
+help: ## 显示所有目标 / list all targets
+	@echo "O2O践行 课程工具包 / O2O practice course kit"
+	@echo "用法 / usage: make <目标/target>"
+	@echo
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo
+	@echo "变量 / variables: SCALE=$(SCALE) (data-big), FULL=1 (data-big), PYTEST_ARGS=..., ARGS=... (app/grade/bundle/bench)"
+
+lab: env data-ensure ## 打开课程(中文 JupyterLab)/ open the course in JupyterLab (Chinese UI)
+	$(BIN)/o2o lab $(ARGS)
+
+test: env data-ensure ## 创建或更新环境并运行全部测试 / create or update the environment, run all tests
+	$(BIN)/python -m pytest tests $(PYTEST_FLAGS) $(PYTEST_ARGS)
+
+data: env ## 重新生成默认数据集 / rebuild the default dataset
+	$(BIN)/o2o data build
+
+data-big: env ## 生成放大数据集到 datasets/scale-N / build a scaled dataset into datasets/scale-N (SCALE=16)
+	$(BIN)/o2o data build --scale $(SCALE) --out datasets/scale-$(SCALE) $(if $(FULL),--full)
+
+app: env data-ensure ## 用 Voila 提供交互应用 / serve the Voila apps
+	$(BIN)/o2o app $(ARGS)
+
+bench: env data-ensure ## 运行 benchmarks/bench_*.py,结果写入 benchmarks/results / run the benchmarks
+	$(BIN)/python benchmarks/run_all.py $(ARGS)
+
+grade: env ## 批改作业(nbgrader)/ grade assignments (nbgrader)
+	$(BIN)/o2o grade $(ARGS)
+
+bundle: env ## 打包作业发布包 / bundle assignments for release
+	$(BIN)/o2o bundle $(ARGS)
+
+env: $(STAMP) ## 创建或更新 .venv / create or update .venv
+
+data-ensure: env ## 默认数据集缺失或无效时生成 / build the default dataset if missing or invalid
+	$(BIN)/o2o data ensure
+
+clean: ## 删除缓存和测试产物 / remove caches and test artifacts
+	rm -rf .pytest_cache .hypothesis artifacts benchmarks/results build dist
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -path ./$(VENV) -prune -o -name .ipynb_checkpoints -type d -prune -exec rm -rf {} +
+
+distclean: clean ## 另删除 .venv、生成的数据集和 JupyterLab 状态 / also remove .venv, generated datasets, JupyterLab state
+	rm -rf $(VENV) .jupyter-runtime src/*.egg-info
+	find datasets -mindepth 1 -maxdepth 1 -type d ! -name examples -exec rm -rf {} + 2>/dev/null || true
+
+# --- the environment -------------------------------------------------------
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更新版本 / Python 3.11 or newer is required (found " + sys.version.split()[0] + ")")'
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "无法创建虚拟环境;Debian/Ubuntu 上请先安装 python3-venv。 / Cannot create a virtual environment; on Debian/Ubuntu install python3-venv first." >&2; exit 1; }
+
+# Reinstall only when pyproject.toml changed since the last successful install.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
