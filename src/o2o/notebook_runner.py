@@ -1,0 +1,100 @@
+"""Run notebooks top to bottom, as "Run All" does, and report what happened.
+
+Used by the lesson tests (every lesson must execute on the default dataset) and by the
+lesson benchmark (Run-All time against a baseline notebook). Each notebook runs in its own
+kernel; :func:`run_many` spreads notebooks over a small pool of worker processes.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["RunResult", "run_notebook", "run_many", "output_mimetypes"]
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+@dataclass
+class RunResult:
+    """Outcome of running one notebook."""
+
+    path: str
+    ok: bool
+    seconds: float
+    error: str = ""
+    mimetypes: list[str] = field(default_factory=list)
+    stdout: str = ""
+
+    @property
+    def has_figure_or_widget(self) -> bool:
+        return any(m in (PLOTLY_MIME, WIDGET_MIME) or m.startswith("image/") for m in self.mimetypes)
+
+
+def output_mimetypes(nb) -> list[str]:
+    """Every MIME type found in the outputs of an executed notebook (with repeats)."""
+    found: list[str] = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            found.extend(out.get("data", {}).keys())
+    return found
+
+
+def _stdout(nb) -> str:
+    parts: list[str] = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stdout":
+                parts.append(out.get("text", ""))
+    return "".join(parts)
+
+
+def run_notebook(path: str | os.PathLike[str], timeout: int = 300, kernel_name: str = "python3") -> RunResult:
+    """Execute the notebook at ``path`` in a fresh kernel, working directory = its folder.
+
+    ``timeout`` is per cell, in seconds. Never raises for a failing notebook: the error is in the result.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    p = Path(path)
+    start = time.perf_counter()
+    if not p.is_file():
+        return RunResult(str(p), False, 0.0, f"missing notebook: {p}")
+    try:
+        nb = nbformat.read(p, as_version=4)
+    except Exception as exc:  # noqa: BLE001
+        return RunResult(str(p), False, 0.0, f"unreadable notebook: {type(exc).__name__}: {exc}")
+    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name,
+                            resources={"metadata": {"path": str(p.parent.resolve())}})
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+        text = str(exc)
+        return RunResult(str(p), False, time.perf_counter() - start, text[-4000:], output_mimetypes(nb), _stdout(nb))
+    except Exception as exc:  # noqa: BLE001 - kernel could not start, etc.
+        return RunResult(str(p), False, time.perf_counter() - start, f"{type(exc).__name__}: {exc}")
+    return RunResult(str(p), True, time.perf_counter() - start, "", output_mimetypes(nb), _stdout(nb))
+
+
+def _run_one(args: tuple[str, int]) -> RunResult:
+    path, timeout = args
+    return run_notebook(path, timeout=timeout)
+
+
+def run_many(paths: Iterable[str | os.PathLike[str]], workers: int = 2, timeout: int = 300) -> dict[str, RunResult]:
+    """Run several notebooks, ``workers`` at a time, each in its own process and kernel."""
+    items = [(str(p), timeout) for p in paths]
+    if not items:
+        return {}
+    if workers <= 1 or len(items) == 1:
+        return {path: _run_one((path, t)) for path, t in items}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(_run_one, items))
+    return {r.path: r for r in results}

@@ -1,0 +1,60 @@
+"""The syllabus and the lesson files agree both ways, and the syllabus says what the course promises."""
+
+from __future__ import annotations
+
+import pytest
+from lesson_helpers import LESSONS, REPO, SYLLABUS
+
+from o2o.syllabus import TABLES
+
+
+def test_thirty_six_lectures_in_six_modules():
+    assert [lesson.number for lesson in LESSONS] == list(range(1, 37))
+    assert [m.id for m in SYLLABUS.modules] == ["m1", "m2", "m3", "m4", "m5", "m6"]
+    for module in SYLLABUS.modules:
+        assert len(SYLLABUS.module_lessons(module.id)) == 6, module.id
+
+
+def test_lectures_17_and_18_keep_their_real_titles():
+    assert SYLLABUS.lesson(17).title_zh == "碎片化渠道和个性化内容"
+    assert SYLLABUS.lesson(18).title_zh == "激活一线的战争"
+    assert SYLLABUS.lesson(17).source == SYLLABUS.lesson(18).source == "000"
+
+
+def test_first_twenty_lectures_form_the_touchpoint_scene_system():
+    assert SYLLABUS.system_name_zh == "触点场景践行体系"
+    assert [lsn.number for lsn in LESSONS if lsn.in_touchpoint_scene_system] == list(range(1, 21))
+    described = " ".join(m.description_zh for m in SYLLABUS.modules)
+    assert "触点场景践行体系" in described
+
+
+def test_the_rights_article_has_an_in_depth_lesson():
+    assert any(lsn.source == "004" and "权益" in lsn.title_zh for lsn in LESSONS)
+
+
+def test_every_assignment_is_practised_by_some_lesson():
+    used = {lsn.assignment.id for lsn in LESSONS}
+    assert used == {a.id for a in SYLLABUS.assignments}
+    assert {a.id for a in SYLLABUS.assignments} == {
+        "m1-o2o-basics", "m2-touchpoints", "m3-scenes", "m4-fivew", "m5-rights", "m6-cross-industry", "capstone"}
+
+
+def test_tables_are_dataset_tables():
+    for lsn in LESSONS:
+        assert set(lsn.tables) <= TABLES
+
+
+def test_every_syllabus_lesson_has_its_file(lesson):
+    assert (REPO / lesson.file).is_file(), f"missing {lesson.file}"
+
+
+def test_every_lesson_file_is_in_the_syllabus():
+    listed = {lsn.file for lsn in LESSONS}
+    on_disk = {p.relative_to(REPO).as_posix() for p in (REPO / "lessons").glob("*.ipynb")}
+    extra = sorted(on_disk - listed)
+    assert not extra, f"lesson notebooks not in course/syllabus.yml: {extra}"
+
+
+@pytest.mark.parametrize("path", ["course/index.ipynb"])
+def test_course_home_exists(path):
+    assert (REPO / path).is_file()
