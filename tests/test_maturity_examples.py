@@ -96,3 +96,19 @@ def test_docstring_examples():
     for mod in (a, e):
         failures, _ = doctest.testmod(mod)
         assert failures == 0
+
+
+def test_figures():
+    from o2o.maturity import faction_profile_figure, mastery_figure
+
+    r = assess({it.id: (1 if it.reverse else 5) for it in QUESTIONNAIRE} | {"s3_q1": 1, "s3_q2": 1})
+    fig = mastery_figure(r)
+    assert list(fig.data[0].y) == [r.mastery[k] for k in range(1, 6)]
+    colours = list(fig.data[0].marker.color)
+    assert colours[0] == colours[1] != colours[2] != colours[3]
+    assert "第3阶段" in fig.layout.title.text
+    assert "stage 3" in mastery_figure(r, lang="en").layout.title.text
+    with pytest.raises(O2OError):
+        mastery_figure({"s1_q1": 3})
+    fig = faction_profile_figure(example_assessments(seed=3, n_per_faction=4))
+    assert len(fig.data) == 3 and "合成" in fig.layout.title.text

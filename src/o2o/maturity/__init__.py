@@ -28,6 +28,7 @@ from o2o.maturity.assessment import (
     validate_answers,
 )
 from o2o.maturity.examples import FACTION_PROFILES, example_assessments
+from o2o.maturity.figures import faction_profile_figure, mastery_figure
 from o2o.maturity.questionnaire import ITEM_BY_ID, ITEM_IDS, LIKERT, QUESTIONNAIRE, Item, items_for_stage
 from o2o.maturity.stages import (
     FACTIONS,
@@ -46,6 +47,7 @@ __all__ = [
     "AnswerError", "AnswerTypeError", "AnswerValueError", "FACTIONS", "FACTIONS_EN", "FACTION_PROFILES",
     "Gate", "ITEM_BY_ID", "ITEM_IDS", "Indicator", "Item", "LIKERT", "MaturityResult", "MissingAnswerError",
     "OTHER_SCHOOLS", "PASS_THRESHOLD", "QUESTIONNAIRE", "STAGES", "STAGE_BY_KEY", "STAGE_BY_NUMBER", "Stage",
-    "UnknownItemError", "assess", "assess_frame", "bottleneck_stage", "example_assessments", "get_stage",
+    "UnknownItemError", "assess", "assess_frame", "bottleneck_stage", "example_assessments", "faction_profile_figure",
+    "get_stage", "mastery_figure",
     "items_for_stage", "mastery_profile", "stage_distribution", "stage_mastery", "validate_answers",
 ]
