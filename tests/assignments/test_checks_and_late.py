@@ -1,0 +1,127 @@
+"""Public checks of the assignments and the late-submission policy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from o2o.assignments import checks
+from o2o.assignments.checks import AnswerError
+from o2o.assignments.late import SubMarks
+from o2o.errors import O2OError
+
+
+class _EqualsEverything(float):
+    def __eq__(self, other):  # noqa: D105
+        return True
+
+    __hash__ = float.__hash__
+
+
+class _Liar:
+    def __eq__(self, other):  # noqa: D105
+        return True
+
+    def __float__(self):  # noqa: D105
+        return 0.5
+
+
+def test_ok_lines_are_printed_and_nothing_is_returned(capsys):
+    assert checks.check_int(3, "x", "第1题") is None
+    assert checks.check_float(0.5, "x", "第2题", 0, 1) is None
+    assert checks.check_str("东莞", "x", "第3题", ["东莞", "深圳"]) is None
+    assert checks.check_dict({"a": 1, "b": 2}, "x", "第4题", ["a", "b"]) is None
+    out = capsys.readouterr().out
+    assert out.count("✅") == 4 and "隐藏测试" in out
+
+
+@pytest.mark.parametrize(
+    "value, fragment",
+    [
+        (None, "还没有作答"),
+        (Ellipsis, "还没有作答"),
+        (np.int64(3), "int(...)"),
+        (True, "应是整数"),
+        (3.0, "应是整数"),
+        ("3", "应是整数"),
+    ],
+)
+def test_check_int_rejects(value, fragment):
+    with pytest.raises(AnswerError) as exc:
+        checks.check_int(value, "q1", "第1题")
+    assert fragment in str(exc.value)
+    assert isinstance(exc.value, O2OError)
+
+
+@pytest.mark.parametrize(
+    "value, fragment",
+    [
+        (np.float64(0.5), "float(...)"),
+        (_EqualsEverything(0.5), "应是小数"),
+        (_Liar(), "应是小数"),
+        (float("nan"), "不是一个有限的数"),
+        (float("inf"), "不是一个有限的数"),
+        (1.5, "大于合理的上限"),
+        (-0.1, "小于合理的下限"),
+        (1, "应是小数"),
+    ],
+)
+def test_check_float_rejects(value, fragment):
+    with pytest.raises(AnswerError) as exc:
+        checks.check_float(value, "q3", "第3题", 0.0, 1.0)
+    assert fragment in str(exc.value)
+
+
+def test_check_str_and_dict_messages():
+    with pytest.raises(AnswerError, match="不是可选的值"):
+        checks.check_str("北京", "q2", "第2题", ["东莞", "深圳"])
+    with pytest.raises(AnswerError, match="应是文字"):
+        checks.check_str(["东莞"], "q2", "第2题")
+    with pytest.raises(AnswerError, match="缺少 b"):
+        checks.check_dict({"a": 1}, "q4", "第4题", ["a", "b"])
+    with pytest.raises(AnswerError, match="多出 c"):
+        checks.check_dict({"a": 1, "b": 1, "c": 1}, "q4", "第4题", ["a", "b"])
+    with pytest.raises(AnswerError, match="应是整数"):
+        checks.check_dict({"a": 1, "b": np.int64(1)}, "q4", "第4题", ["a", "b"])
+    with pytest.raises(AnswerError, match="应是字典"):
+        import pandas as pd
+
+        checks.check_dict(pd.Series({"a": 1, "b": 2}), "q4", "第4题", ["a", "b"])
+
+
+def test_answer_error_renders_without_frames():
+    err = AnswerError("中文说明", "English text")
+    lines = err._render_traceback_()
+    assert len(lines) == 2 and "中文说明" in lines[0] and "English text" in lines[1]
+    assert not any("File " in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "seconds_late, score, expected",
+    [
+        (0, 10.0, None),
+        (10 * 60, 10.0, None),  # inside the grace period
+        (16 * 60, 10.0, 1.0),  # first started day: 10%
+        (86400 + 15 * 60 + 1, 10.0, 2.0),  # second day
+        (30 * 86400, 10.0, 5.0),  # capped at 50%
+        (3 * 86400, 0.0, None),  # nothing earned, nothing to take
+    ],
+)
+def test_submarks_penalty(seconds_late, score, expected):
+    assert SubMarks().late_submission_penalty("s1", score, seconds_late) == expected
+
+
+def test_submarks_is_configurable():
+    from traitlets.config import Config
+
+    cfg = Config()
+    cfg.SubMarks.percent_per_day = 25
+    cfg.SubMarks.grace_minutes = 0
+    assert SubMarks(config=cfg).late_submission_penalty("s1", 8.0, 1) == 2.0
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(checks, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 2 and result.failed == 0
