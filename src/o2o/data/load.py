@@ -1,0 +1,174 @@
+"""Loading a dataset: lazily, validated, with one clear sentence when something is wrong.
+
+>>> import o2o
+>>> ds = o2o.load()                      # doctest: +SKIP
+>>> ds.stores.head()                     # doctest: +SKIP
+
+A table is read on first access and validated against :mod:`o2o.data.schema`; a missing,
+corrupt or outdated file raises :class:`o2o.errors.DataError` naming the command that rebuilds
+the data, instead of a stack of library errors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataError
+from .schema import DATASET_VERSION, TABLES, pandera_schema
+
+REBUILD = "make data"
+REBUILD_CLI = "o2o data build"
+
+
+def default_data_dir() -> Path:
+    """Where the default dataset lives: ``$O2O_DATA_DIR``, else ``datasets/default`` of the course."""
+    env = os.environ.get("O2O_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    here = Path.cwd().resolve()
+    for d in (here, *here.parents):
+        if (d / "datasets").is_dir() and ((d / "pyproject.toml").exists() or (d / "course").is_dir()):
+            return d / "datasets" / "default"
+    return Path(__file__).resolve().parents[3] / "datasets" / "default"
+
+
+def _rebuild_hint(path: Path) -> tuple[str, str]:
+    return (f"请在课程目录运行 `{REBUILD}`(或 `{REBUILD_CLI} --out {path}`)重新生成数据。",
+            f"Run `{REBUILD}` in the course folder (or `{REBUILD_CLI} --out {path}`) to rebuild it.")
+
+
+class Dataset:
+    """The tables of one dataset directory, loaded on first access and cached."""
+
+    def __init__(self, path: str | os.PathLike | None = None, validate: bool = True) -> None:
+        self.path = Path(path) if path is not None else default_data_dir()
+        self.validate = validate
+        self._cache: dict[str, pd.DataFrame] = {}
+        zh, en = _rebuild_hint(self.path)
+        if not self.path.is_dir():
+            raise DataError(f"找不到数据集目录 {self.path}。{zh}", f"No dataset folder at {self.path}. {en}")
+        meta_path = self.path / "meta.json"
+        try:
+            self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise DataError(f"数据集 {self.path} 缺少 meta.json,可能没有生成完整。{zh}",
+                            f"The dataset {self.path} has no meta.json; it may be incomplete. {en}") from None
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise DataError(f"数据集的 meta.json 已损坏。{zh}", f"The dataset's meta.json is corrupt. {en}") from None
+        version = self.meta.get("version")
+        if version != DATASET_VERSION:
+            raise DataError(f"数据集版本为 {version},本课程需要版本 {DATASET_VERSION}。{zh}",
+                            f"The dataset is version {version}; this course needs version {DATASET_VERSION}. {en}")
+
+    # -- tables -----------------------------------------------------------------------------
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return tuple(TABLES)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One table as a DataFrame (read, validated and cached on first use)."""
+        if name not in TABLES:
+            raise DataError(f"没有名为 {name!r} 的数据表。可用的表:{', '.join(TABLES)}。",
+                            f"There is no table called {name!r}. Tables: {', '.join(TABLES)}.")
+        if name not in self._cache:
+            self._cache[name] = self._read(name)
+        return self._cache[name]
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name in TABLES:
+            return self.table(name)
+        raise AttributeError(name)
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(TABLES))
+
+    def __repr__(self) -> str:
+        counts = self.meta.get("row_counts", {})
+        rows = ", ".join(f"{t}={counts.get(t, '?'):,}" if isinstance(counts.get(t), int) else t for t in TABLES)
+        return f"<O2O dataset {self.path.name} (synthetic, seed={self.meta.get('seed')}): {rows}>"
+
+    def scan(self, name: str):
+        """A lazy :class:`pyarrow.dataset.Dataset` over a table, for aggregating big data without loading it."""
+        import pyarrow.dataset as pads
+
+        return pads.dataset(self._file(name), format="parquet")
+
+    def duckdb(self):
+        """A DuckDB connection with every table registered as a view (reads Parquet lazily)."""
+        import duckdb
+
+        con = duckdb.connect()
+        for name in TABLES:
+            p = self._file(name)
+            pattern = str(p / "*.parquet") if p.is_dir() else str(p)
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{pattern}')")
+        return con
+
+    def load_all(self) -> "Dataset":
+        """Read every table now (useful before timing or forking)."""
+        for name in TABLES:
+            self.table(name)
+        return self
+
+    # -- internals -------------------------------------------------------------------------
+    def _file(self, name: str) -> Path:
+        t = TABLES[name]
+        p = self.path / (name if t.panel else f"{name}.parquet")
+        if not p.exists():
+            zh, en = _rebuild_hint(self.path)
+            raise DataError(f"数据集中缺少数据表文件 {p.name}。{zh}", f"The dataset has no file {p.name}. {en}")
+        return p
+
+    def _read(self, name: str) -> pd.DataFrame:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        p = self._file(name)
+        zh, en = _rebuild_hint(self.path)
+        try:
+            if p.is_dir():
+                parts = sorted(p.glob("*.parquet"))
+                if not parts:
+                    raise DataError(f"数据表目录 {p.name} 是空的。{zh}", f"The table folder {p.name} is empty. {en}")
+                table = pa.concat_tables([pq.read_table(f) for f in parts])
+            else:
+                table = pq.read_table(p)
+            df = table.to_pandas()
+        except DataError:
+            raise
+        except (OSError, pa.ArrowException, ValueError) as exc:
+            raise DataError(f"数据表文件 {p.name} 已损坏,无法读取。{zh}",
+                            f"The table file {p.name} is corrupt and cannot be read ({type(exc).__name__}). {en}") from None
+        if self.validate:
+            validate_table(name, df, self.path)
+        return df
+
+
+def validate_table(name: str, df: pd.DataFrame, path: Path | None = None) -> None:
+    """Check a table against its schema; raise a one-sentence :class:`DataError` if it fails."""
+    import pandera.errors as pe
+
+    expected = list(TABLES[name].columns)
+    hint = _rebuild_hint(path or default_data_dir())
+    if list(df.columns) != expected:
+        missing = [c for c in expected if c not in df.columns]
+        extra = [c for c in df.columns if c not in expected]
+        raise DataError(
+            f"数据表 {name} 的列与本课程版本不符(缺少:{missing or '无'};多出:{extra or '无'})。{hint[0]}",
+            f"Table {name} does not have the columns this course expects (missing: {missing}; extra: {extra}). {hint[1]}")
+    try:
+        pandera_schema(name).validate(df, lazy=False)
+    except pe.SchemaError as exc:
+        col = getattr(exc, "column_name", None) or "?"
+        check = str(getattr(exc, "check", "") or getattr(exc, "reason_code", ""))
+        raise DataError(f"数据表 {name} 的列 {col} 未通过校验({check})。{hint[0]}",
+                        f"Column {col} of table {name} fails its check ({check}). {hint[1]}") from None
+
+
+def load(path: str | os.PathLike | None = None, validate: bool = True) -> Dataset:
+    """Open the dataset at ``path`` (default: the course's ``datasets/default``)."""
+    return Dataset(path, validate=validate)
