@@ -1,0 +1,228 @@
+"""Voila, set up to serve the course's apps to strangers.
+
+The alumni apps run on a public Voila server, so the server is locked down here rather
+than in a config file that someone could forget to copy:
+
+* it serves a dedicated directory that holds *only* the app notebooks (fresh copies made
+  at start-up), so no dataset file, lesson source, assignment solution or gradebook is
+  under its root whatever the spelling of a path;
+* no static file is downloadable from that root (``/voila/files`` refuses everything);
+* sources are stripped from the pages and tracebacks are logged, never shown;
+* only the three front-end extensions the apps need are loaded (the widget managers and
+  anywidget, which plotly's ``FigureWidget`` uses); nbgrader's, the plotly renderer's and
+  every other JupyterLab extension stay out of the page;
+* kernels accept only widget (comm) messages: a raw ``execute_request`` is dropped by
+  Voila before it reaches the kernel;
+* idle kernels are culled, the number of kernels is bounded, and a pool of kernels is
+  preheated (the notebook already executed) so the first page is quick;
+* HTTP responses and websocket messages are compressed.
+
+:func:`build_config` returns all of this as a traitlets ``Config``; :func:`serve` runs it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from o2o.errors import O2OError
+
+# The front-end extensions the apps need. Everything else installed in the environment
+# (nbgrader's lab extension, jupyterlab-plotly's renderer, the notebook extension, the
+# Voila preview, pygments theme, ...) is kept out of the app pages.
+NEEDED_EXTENSIONS: tuple[str, ...] = (
+    "@jupyter-widgets/jupyterlab-manager",
+    "@voila-dashboards/widgets-manager8",
+    "anywidget",
+)
+
+# name used on the command line -> notebook file in the apps directory
+APP_NOTEBOOKS: dict[str, str] = {
+    "scene-simulator": "场景模拟器.ipynb",
+    "store-network": "门店网络.ipynb",
+    "maturity": "O2O成熟度自测.ipynb",
+}
+
+log = logging.getLogger("o2o.apps")
+
+
+@dataclass
+class ServerSettings:
+    """Everything an operator may tune; the defaults suit a small public server."""
+
+    port: int = 8866
+    ip: str = "127.0.0.1"
+    preheat: bool = True
+    pool_size: int = 1  # preheated kernels kept ready per app
+    cull_idle_timeout: int = 900  # seconds a kernel may stay idle before it is shut down
+    cull_interval: int = 60  # how often idle kernels are looked for
+    max_kernels: int = 30  # a bound on live kernels (preheated ones included)
+    compress: bool = True
+    open_browser: bool = False
+    log_level: str = "WARN"
+    apps: tuple[str, ...] = tuple(APP_NOTEBOOKS)
+    extra_notebooks: tuple[Path, ...] = field(default_factory=tuple)  # used by benchmarks/tests
+
+
+class AppsNotFound(O2OError):
+    """The app notebooks cannot be found."""
+
+
+def find_apps_dir() -> Path:
+    """The ``widgets/`` directory holding the app notebooks.
+
+    ``O2O_APPS_DIR`` wins; else the first ``widgets/`` holding the simulator found by
+    walking up from the current directory; else the one next to the package source.
+    """
+    marker = APP_NOTEBOOKS["scene-simulator"]
+    env = os.environ.get("O2O_APPS_DIR")
+    candidates: list[Path] = [Path(env)] if env else []
+    here = Path.cwd().resolve()
+    candidates += [p / "widgets" for p in (here, *here.parents)]
+    candidates.append(Path(__file__).resolve().parents[3] / "widgets")
+    for cand in candidates:
+        if (cand / marker).is_file():
+            return cand
+    raise AppsNotFound(
+        "找不到应用笔记本(widgets/ 目录)。请在课程目录里运行,或设置 O2O_APPS_DIR。",
+        "The app notebooks (the widgets/ directory) were not found. Run from the course "
+        "directory or set O2O_APPS_DIR.",
+    )
+
+
+def prepare_serving_root(
+    apps: tuple[str, ...] = tuple(APP_NOTEBOOKS),
+    dest: Path | None = None,
+    apps_dir: Path | None = None,
+    extra_notebooks: tuple[Path, ...] = (),
+) -> Path:
+    """Make a directory holding copies of the chosen app notebooks and nothing else."""
+    unknown = [a for a in apps if a not in APP_NOTEBOOKS]
+    if unknown:
+        raise AppsNotFound(
+            f"没有这个应用:{', '.join(unknown)}。可选:{', '.join(APP_NOTEBOOKS)}。",
+            f"No such app: {', '.join(unknown)}. Choose from: {', '.join(APP_NOTEBOOKS)}.",
+        )
+    src = apps_dir or (find_apps_dir() if apps else None)
+    root = Path(dest) if dest else Path(tempfile.mkdtemp(prefix="o2o-apps-"))
+    root.mkdir(parents=True, exist_ok=True)
+    for leftover in root.iterdir():  # the root must hold the apps only
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink()
+    for app in apps:
+        shutil.copyfile(src / APP_NOTEBOOKS[app], root / APP_NOTEBOOKS[app])
+    for nb in extra_notebooks:
+        shutil.copyfile(nb, root / Path(nb).name)
+    return root
+
+
+def data_dir_for_kernels() -> str | None:
+    """The dataset directory the kernels should use (they run outside the course tree)."""
+    if os.environ.get("O2O_DATA_DIR"):
+        return os.environ["O2O_DATA_DIR"]
+    here = Path.cwd().resolve()
+    for p in (here, *here.parents):
+        if (p / "datasets" / "default").is_dir():
+            return str(p / "datasets" / "default")
+    return None
+
+
+def build_config(settings: ServerSettings) -> Any:
+    """The traitlets configuration of the locked-down server."""
+    from traitlets.config import Config
+
+    c = Config()
+    c.Voila.port = settings.port
+    c.Voila.ip = settings.ip
+    c.Voila.open_browser = settings.open_browser
+    c.Voila.token = ""  # public apps; nothing behind them is private
+    c.Voila.log_level = settings.log_level
+    c.Voila.port_retries = 0
+    c.Voila.tornado_settings = {
+        "compress_response": settings.compress,
+        "websocket_compression_options": {} if settings.compress else None,
+        # the pages must not be framed by other sites
+        "headers": {"X-Content-Type-Options": "nosniff",
+                    "Content-Security-Policy": "frame-ancestors 'self'"},
+    }
+    vc = c.VoilaConfiguration
+    vc.strip_sources = True
+    vc.show_tracebacks = False
+    vc.file_allowlist = []  # /voila/files serves nothing: the apps need no files
+    vc.file_denylist = [r".*"]
+    vc.extension_language_mapping = {}  # only .ipynb are rendered, never .py or others
+    vc.extension_allowlist = list(NEEDED_EXTENSIONS)
+    vc.extension_denylist = []
+    vc.preheat_kernel = settings.preheat
+    vc.default_pool_size = settings.pool_size if settings.preheat else 0
+    vc.multi_kernel_manager_class = "o2o.apps.kernels.BoundedKernelManager"
+    vc.show_margins = True
+    c.MappingKernelManager.cull_idle_timeout = settings.cull_idle_timeout
+    c.MappingKernelManager.cull_interval = settings.cull_interval
+    c.MappingKernelManager.cull_connected = True  # an open but idle tab is culled too
+    c.MappingKernelManager.cull_busy = False
+    c.BoundedKernelManager.max_kernels = settings.max_kernels
+    env = {}
+    data_dir = data_dir_for_kernels()
+    if data_dir:
+        env["O2O_DATA_DIR"] = data_dir
+    c.VoilaKernelManager.default_env_variables = env
+    c.VoilaKernelManager.fill_delay = 0.5
+    return c
+
+
+def make_app(settings: ServerSettings, root: Path):
+    """An initialised (not yet started) Voila application serving ``root``."""
+    from voila.app import Voila
+
+    config = build_config(settings)
+
+    class O2OVoila(Voila):
+        """Voila with compression, our configuration on top of any config file, and no
+        contents listing of the serving root beyond the notebooks' names."""
+
+        def load_config_file(self, *args: Any, **kwargs: Any) -> None:
+            super().load_config_file(*args, **kwargs)
+            self.update_config(config)  # ours wins over any voila.json on the machine
+
+        def init_settings(self):  # noqa: D401 - tornado settings
+            s = super().init_settings()
+            s.update(config.Voila.tornado_settings)
+            return s
+
+    # kernels started for visitors inherit the server's environment
+    for key, value in config.VoilaKernelManager.default_env_variables.items():
+        os.environ.setdefault(key, value)
+    app = O2OVoila(config=config)
+    app.initialize([str(root)])
+    return app
+
+
+def serve(settings: ServerSettings) -> None:
+    """Prepare the serving root and run the server until interrupted."""
+    root = prepare_serving_root(settings.apps, extra_notebooks=settings.extra_notebooks)
+    try:
+        app = make_app(settings, root)
+        app.start()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m o2o.apps.server`` (used by tests and benchmarks): options as ``o2o app``."""
+    from o2o.apps.commands import build_standalone_parser, settings_from_args
+
+    args = build_standalone_parser().parse_args(argv)
+    serve(settings_from_args(args))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
