@@ -192,7 +192,7 @@ def _did_of_log_share(stores: pd.DataFrame, base_sales: np.ndarray, inc_sales: n
     also run more scenes, whose incremental sales come on top. The total effect a DiD on log
     sales should find is therefore (1 + planted) x exp(this number) - 1; both go in meta.json."""
     lift = np.log1p(np.divide(inc_sales, base_sales, out=np.zeros_like(inc_sales), where=base_sales > 0))
-    post = (DATES >= pd.Timestamp(cal.PILOT_START)).to_numpy()
+    post = np.asarray(DATES >= pd.Timestamp(cal.PILOT_START))
     out = {}
     for g in ("试点", "对照"):
         rows = stores["pilot_group"].to_numpy() == g
