@@ -54,12 +54,11 @@ def build(out_dir: str | os.PathLike, scale: int = 1, seed: int = 2015, progress
     transactions; ``full=True`` gives every store transaction detail (the whole chain at
     full-year scale, hundreds of millions of rows: streamed, takes hours).
     """
-    from ..scenes.history import simulate_history
-    from ..scenes.world import World
-
-    if scale < 1:
+    if not isinstance(scale, int) or scale < 1:
         from ..errors import DataError
         raise DataError("scale 必须是不小于 1 的整数。", "scale must be a whole number of at least 1.")
+    from ..scenes.history import simulate_history
+    from ..scenes.world import World
     out = Path(out_dir)
     tmp = out.parent / f".{out.name}.building-{os.getpid()}"
     if tmp.exists():

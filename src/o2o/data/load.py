@@ -164,9 +164,16 @@ def validate_table(name: str, df: pd.DataFrame, path: Path | None = None) -> Non
         pandera_schema(name).validate(df, lazy=False)
     except pe.SchemaError as exc:
         col = getattr(exc, "column_name", None) or "?"
-        check = str(getattr(exc, "check", "") or getattr(exc, "reason_code", ""))
-        raise DataError(f"数据表 {name} 的列 {col} 未通过校验({check})。{hint[0]}",
-                        f"Column {col} of table {name} fails its check ({check}). {hint[1]}") from None
+        cases = getattr(exc, "failure_cases", None)
+        n_bad, example = 0, ""
+        if isinstance(cases, pd.DataFrame) and "failure_case" in cases:
+            n_bad, example = len(cases), str(cases["failure_case"].iloc[0])[:40]
+        elif cases is not None:
+            example = str(cases)[:40]
+        what_zh = f"有 {n_bad} 个不合规的值(例如 {example!r})" if n_bad else f"不符合要求({example})"
+        what_en = f"has {n_bad} invalid values (e.g. {example!r})" if n_bad else f"fails its check ({example})"
+        raise DataError(f"数据表 {name} 的列 {col} {what_zh}。{hint[0]}",
+                        f"Column {col} of table {name} {what_en}. {hint[1]}") from None
 
 
 def load(path: str | os.PathLike | None = None, validate: bool = True) -> Dataset:
