@@ -1,0 +1,102 @@
+"""Render ``datasets/README.md``, the bilingual data dictionary, from the schema and calibration.
+
+``o2o data docs`` rewrites the file; a test fails when the committed file is out of date.
+"""
+
+from __future__ import annotations
+
+from . import calibration as cal
+from .schema import FOREIGN_KEYS, TABLES
+
+HEADER = """# 数据字典 · Data dictionary
+
+> **本数据为合成数据,仅供教学使用,不是美宜佳或任何公司的真实记录。**
+> **Synthetic data for teaching. These are not the records of Meiyijia or of any company.**
+>
+> 数据由 `o2o data build` 按随机种子确定性地生成(同一种子,逐字节相同)。默认数据集位于
+> `datasets/default/`,由 `make data` 生成(`make lab` / `make test` 在缺失时自动生成)。
+> The data is generated deterministically from a seed by `o2o data build` (same seed, same bytes).
+> The default dataset lives in `datasets/default/` and is built by `make data`
+> (`make lab` and `make test` build it when it is missing).
+
+## 这是什么 · What it is
+
+一家“美宜佳式”的广东便利店连锁在 2015 年的一年:约 7,000 家门店(东莞最密集)、员工与一线小分队、
+商品、会员(粉丝)及其月度分层、每家店每天的销售、历史营销场景及其逐日数据,以及 2015 年 8 月
+“店长和店员成为门店股东”的直营店试点与对照组。小票级明细(会员、小票、商品行、优惠券、微信转发)
+只覆盖“样本门店”(`stores.in_panel`),默认 6 家(一半试点、一半对照);`--scale N` 生成 6×N 家,
+`--full` 生成全部门店(流式写入分区 Parquet,可用 `ds.scan(...)` 或 `ds.duckdb()` 惰性聚合)。
+
+A year (2015) of a Meiyijia-style convenience chain in Guangdong: about 7,000 stores (densest in
+Dongguan), staff and front-line squads, products, members (fans) and their monthly tiers, daily sales
+of every store, historical marketing scenes with their day-by-day outcomes, and the August-2015 pilot
+in which direct-operated stores' managers and clerks became shareholders, with a matched control group.
+Ticket-level detail (members, tickets, line items, coupons, WeChat shares) covers the *panel* stores
+(`stores.in_panel`): 6 by default (half pilot, half control); `--scale N` gives 6×N stores and `--full`
+every store (streamed to partitioned Parquet; aggregate lazily with `ds.scan(...)` or `ds.duckdb()`).
+
+The store count, the Dongguan base and the August-2015 shareholder pilot in direct-operated stores follow
+lecture 18 of Zhang Bo's series (O2OPark, 2015). Everything else is the kit's construction.
+
+```python
+import o2o
+ds = o2o.load()          # tables load on first use and are checked against this dictionary
+ds.daily_sales.head()
+```
+"""
+
+
+def render_readme() -> str:
+    out = [HEADER]
+    out.append("## 校准目标 · Calibration targets\n")
+    out.append("测试检查默认数据集的每个指标都落在范围内。 The tests check that the default dataset "
+               "lies inside every range.\n")
+    out.append("| 指标 | figure | unit | range | source |\n|---|---|---|---|---|")
+    for t in cal.TARGETS:
+        out.append(f"| {t.zh} | {t.en} | {t.unit} | {t.low:g} – {t.high:g} | {t.source} |")
+    out.append("")
+    out.append("## 植入的试点效应 · The planted pilot effect\n")
+    out.append(
+        f"试点门店({cal.N_PILOT} 家东莞直营店)自 {cal.PILOT_START.isoformat()} 起:基础日销售额 "
+        f"×{1 + cal.PILOT_SALES_EFFECT:.2f},每日新增会员 ×{1 + cal.PILOT_MEMBER_EFFECT:.2f},"
+        f"小分队发起场景的频率 ×{cal.PILOT_SCENE_RATE_RATIO:g};试点门店的粉丝分层也向上移动。"
+        f"对照组为 {cal.N_CONTROL} 家按业态匹配、2014 年前开业的直营店。试点门店多做的场景还会带来额外销售,"
+        f"其大小写在 `meta.json` 的 `pilot_truth.sales_effect_from_extra_scenes`;对数销售额的双重差分应找到 "
+        f"`pilot_truth.sales_effect_total`。这些效应是本套件为教学设定的,不是对真实试点的估计。\n")
+    out.append(
+        f"From {cal.PILOT_START.isoformat()} the {cal.N_PILOT} pilot stores (direct-operated, Dongguan) get: "
+        f"baseline daily sales ×{1 + cal.PILOT_SALES_EFFECT:.2f}, new members per day "
+        f"×{1 + cal.PILOT_MEMBER_EFFECT:.2f}, squad-initiated scenes ×{cal.PILOT_SCENE_RATE_RATIO:g}, and fan "
+        f"tiers shift upward. The {cal.N_CONTROL} control stores are direct-operated stores opened before 2014, "
+        "matched on format. The pilot's extra scenes add sales of their own, recorded in `meta.json` as "
+        "`pilot_truth.sales_effect_from_extra_scenes`; a difference-in-differences on log sales should find "
+        "`pilot_truth.sales_effect_total`. These effects are set by the kit for teaching; they are not "
+        "estimates of the real pilot.\n")
+    out.append("## 数据表 · Tables\n")
+    out.append("类别型的值是中文(学员直接用它们筛选),列名是英文。日期为当天零点的时间戳。"
+               "Category values are Chinese (students filter with them); column names are English. "
+               "Dates are midnight timestamps.\n")
+    for t in TABLES.values():
+        scope = "样本门店 · panel stores" if t.panel else "全部门店 · every store"
+        key = f"key: `{', '.join(t.key)}`" if t.key else "no key"
+        out.append(f"### `{t.name}` — {t.zh} · {t.en}\n")
+        out.append(f"{scope}; {key}; file: `{t.name}{'/part-*.parquet' if t.panel else '.parquet'}`\n")
+        out.append("| column | type | unit | 含义 | meaning | values |\n|---|---|---|---|---|---|")
+        for name, c in t.columns.items():
+            vals = " / ".join(map(str, c.values)) if c.values else ""
+            if c.min is not None or c.max is not None:
+                rng = f"{'' if c.min is None else f'≥ {c.min:g}'}{' ' if c.min is not None and c.max is not None else ''}{'' if c.max is None else f'≤ {c.max:g}'}"
+                vals = f"{vals} {rng}".strip()
+            null = " (可空 nullable)" if c.nullable else ""
+            out.append(f"| `{name}` | {c.dtype}{null} | {c.unit} | {c.zh} | {c.en} | {vals} |")
+        out.append("")
+    out.append("## 表间关系 · References\n")
+    for (t, c), (rt, rc) in FOREIGN_KEYS:
+        out.append(f"- `{t}.{c}` → `{rt}.{rc}`")
+    out.append("")
+    out.append("## 重新生成 · Rebuilding\n")
+    out.append("```bash\nmake data                                   # 默认数据集 / the default dataset\n"
+               "make data-big SCALE=16                      # 16 倍样本门店 / 16x the panel stores\n"
+               ".venv/bin/o2o data build --full --out datasets/full   # 全部门店的小票明细 / every store's tickets\n"
+               ".venv/bin/o2o data check                    # 校验 / validate\n```\n")
+    return "\n".join(out)
