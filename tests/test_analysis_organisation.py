@@ -179,3 +179,12 @@ def test_bad_tables_give_bilingual_errors(tables):
     assert "lacks" in exc.value.en and isinstance(exc.value, O2OError)
     with pytest.raises(DataError, match="DataFrame"):
         org.decision_speed([1], tables["scene_daily"])
+
+
+def test_captain_affordability():
+    profit = pd.DataFrame({"profit_per_day": [10.0, 50.0, 100.0, -5.0]})
+    a = org.captain_affordability(profit, premiums=[0, 304, 3040])
+    assert list(a["stores_profitable"]) == [3, 2, 0]
+    assert a["share_profitable"].iloc[0] == 0.75
+    with pytest.raises(DataError, match="津贴"):
+        org.captain_affordability(profit, premiums=[-1])

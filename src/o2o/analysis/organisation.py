@@ -367,3 +367,23 @@ def lead_time_by_month(scenes: pd.DataFrame) -> pd.DataFrame:
     t = scene_speed(scenes)
     t["month"] = _dt(t["launch_date"]).dt.to_period("M").dt.to_timestamp()
     return t.groupby(["month", "initiator"])["lead_days"].median().unstack("initiator")
+
+
+def captain_affordability(profit: pd.DataFrame, premiums: Iterable[float] = (0, 1000, 2000, 3000, 4000, 5000, 6000)
+                          ) -> pd.DataFrame:
+    """Can the store pay for a "major-general captain"? Share of stores still profitable after a pay premium.
+
+    ``profit`` is a table with ``profit_per_day`` (e.g. from :func:`store_profitability` or
+    :func:`captain_readiness`); each premium is extra pay in yuan per month for a stronger
+    captain. Columns: ``premium_per_month``, ``stores_profitable`` and ``share_profitable``.
+    """
+    _need(profit, "profit", ["profit_per_day"])
+    rows = []
+    for p in premiums:
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not np.isfinite(p) or p < 0:
+            raise DataError(f"津贴应是不小于 0 的数字(元/月),收到的是 {p!r}。",
+                            f"A premium must be a number ≥ 0 (yuan per month); got {p!r}.")
+        ok = profit["profit_per_day"] - float(p) / 30.4 > 0
+        rows.append({"premium_per_month": float(p), "stores_profitable": int(ok.sum()),
+                     "share_profitable": float(ok.mean()) if len(ok) else float("nan")})
+    return pd.DataFrame(rows)
