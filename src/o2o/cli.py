@@ -25,6 +25,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from o2o import __version__
@@ -131,7 +132,12 @@ class BilingualArgumentParser(argparse.ArgumentParser):
 
 
 def _command_available(module: str) -> bool:
-    """Whether ``module`` can be found, without executing it."""
+    """Whether ``module`` can be found, without executing it or its parent packages
+    (``o2o --help`` stays fast: ``o2o.data`` would import pandas)."""
+    parts = module.split(".")
+    if parts[0] == "o2o" and len(parts) > 1:
+        base = Path(__file__).resolve().parent.joinpath(*parts[1:])
+        return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
     try:
         return importlib.util.find_spec(module) is not None
     except Exception:  # a broken parent package: treat the command as absent here

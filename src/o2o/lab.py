@@ -3,7 +3,7 @@
 What it starts (``make lab`` runs exactly this)::
 
     python -m jupyterlab  --ServerApp.root_dir=<repo>
-                          --ServerApp.default_url=/lab/tree/course/index.ipynb
+                          --LabApp.default_url=/lab/tree/course/index.ipynb
                           --LabApp.app_settings_dir=<repo>/.jupyter-runtime/lab/settings
                           --LabApp.user_settings_dir=<repo>/.jupyter-runtime/lab/user-settings
                           --LabApp.workspaces_dir=<repo>/.jupyter-runtime/lab/workspaces
@@ -68,16 +68,21 @@ def find_course_root(start: Path | None = None) -> Path:
 
 
 def environment_app_settings_dir() -> Path:
-    """JupyterLab's own application settings folder of this Python environment."""
-    try:
-        from jupyterlab.commands import get_app_dir
-    except ImportError as exc:
+    """JupyterLab's own application settings folder of this Python environment.
+
+    The same rule as ``jupyterlab.commands.get_app_dir`` for an environment install
+    (``$JUPYTERLAB_DIR``, else ``<prefix>/share/jupyter/lab``), without importing
+    ``jupyterlab.commands``, which takes seconds.
+    """
+    if importlib.util.find_spec("jupyterlab") is None:
         raise LabError(
             "没有安装 JupyterLab。请在课程文件夹中运行 `make lab`,它会创建环境并安装依赖。",
             "JupyterLab is not installed. Run `make lab` in the course folder; it creates the "
             "environment and installs what is needed.",
-        ) from exc
-    return Path(get_app_dir()) / "settings"
+        )
+    app_dir = os.environ.get("JUPYTERLAB_DIR")
+    base = Path(app_dir).resolve() if app_dir else Path(sys.prefix) / "share" / "jupyter" / "lab"
+    return base / "settings"
 
 
 def course_overrides() -> dict:
@@ -205,7 +210,7 @@ def lab_command(
         "-m",
         "jupyterlab",
         f"--ServerApp.root_dir={root}",
-        f"--ServerApp.default_url={path}",
+        f"--LabApp.default_url={path}",
         f"--ServerApp.ip={ip}",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
