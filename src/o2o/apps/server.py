@@ -123,6 +123,43 @@ def prepare_serving_root(
     return root
 
 
+PLOTLY_ASSET = "o2o-plotly/widgetbundle.js"
+TEMPLATE = "o2o"
+
+
+def prepare_assets(dest: Path) -> Path:
+    """Write the server's own front-end assets under ``dest`` (outside the serving root).
+
+    * ``labextensions/o2o-plotly/widgetbundle.js``: plotly's widget bundle, served once per
+      page over HTTP (compressed) instead of inside every figure's widget state;
+    * ``data/voila/templates/o2o``: Voila's ``lab`` template without the links to a
+      font CDN (the apps must work offline and load nothing from other sites).
+    """
+    import plotly
+    from jupyter_core.paths import jupyter_path
+
+    dest.mkdir(parents=True, exist_ok=True)
+    bundle = Path(plotly.__file__).parent / "package_data" / "widgetbundle.js"
+    target = dest / "labextensions" / PLOTLY_ASSET
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(bundle, target)
+
+    lab_index = next(
+        (Path(p) / "lab" / "index.html.j2" for p in jupyter_path("voila", "templates")
+         if (Path(p) / "lab" / "index.html.j2").is_file()),
+        None,
+    )
+    if lab_index is None:
+        raise AppsNotFound("找不到 Voila 的 lab 模板。", "Voila's lab template was not found.")
+    text = lab_index.read_text(encoding="utf-8")
+    kept = [line for line in text.splitlines() if "cdn.jsdelivr.net" not in line and "://cdn" not in line]
+    tdir = dest / "data" / "voila" / "templates" / TEMPLATE
+    tdir.mkdir(parents=True, exist_ok=True)
+    (tdir / "index.html.j2").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    (tdir / "conf.json").write_text('{"base_template": "lab"}\n', encoding="utf-8")
+    return dest
+
+
 def data_dir_for_kernels() -> str | None:
     """The dataset directory the kernels should use (they run outside the course tree)."""
     if os.environ.get("O2O_DATA_DIR"):
@@ -164,6 +201,7 @@ def build_config(settings: ServerSettings) -> Any:
     vc.default_pool_size = settings.pool_size if settings.preheat else 0
     vc.multi_kernel_manager_class = "o2o.apps.kernels.BoundedKernelManager"
     vc.show_margins = True
+    vc.template = TEMPLATE
     c.MappingKernelManager.cull_idle_timeout = settings.cull_idle_timeout
     c.MappingKernelManager.cull_interval = settings.cull_interval
     c.MappingKernelManager.cull_connected = True  # an open but idle tab is culled too
@@ -178,11 +216,20 @@ def build_config(settings: ServerSettings) -> Any:
     return c
 
 
-def make_app(settings: ServerSettings, root: Path):
-    """An initialised (not yet started) Voila application serving ``root``."""
+def make_app(settings: ServerSettings, root: Path, assets: Path):
+    """An initialised (not yet started) Voila application serving ``root``.
+
+    ``assets`` is a directory made by :func:`prepare_assets` (outside ``root``).
+    """
     from voila.app import Voila
 
     config = build_config(settings)
+    config.VoilaConfiguration.extra_labextensions_path = [str(assets / "labextensions")]
+    data_path = str(assets / "data")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        [data_path, *[p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]])
+    # figures in the kernels fetch plotly's bundle from the server (see o2o.widgets.figure)
+    os.environ["O2O_PLOTLY_ESM"] = PLOTLY_ASSET
 
     class O2OVoila(Voila):
         """Voila with compression, our configuration on top of any config file, and no
@@ -207,12 +254,14 @@ def make_app(settings: ServerSettings, root: Path):
 
 def serve(settings: ServerSettings) -> None:
     """Prepare the serving root and run the server until interrupted."""
-    root = prepare_serving_root(settings.apps, extra_notebooks=settings.extra_notebooks)
+    work = Path(tempfile.mkdtemp(prefix="o2o-voila-"))
+    root = prepare_serving_root(settings.apps, dest=work / "apps", extra_notebooks=settings.extra_notebooks)
+    assets = prepare_assets(work / "assets")
     try:
-        app = make_app(settings, root)
+        app = make_app(settings, root, assets)
         app.start()
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 
 from o2o.errors import DataError
 from o2o.i18n import label
+from o2o.widgets.figure import figure
 from o2o.widgets.base import FieldSpec, FrozenHBox, FrozenHTML, Panel, Problem, guarded, safe, tr
 
 TIERS = ("沉睡粉", "普通粉", "活跃粉", "铁杆粉")  # low -> high
@@ -87,7 +88,7 @@ class FanTiers(Panel):
                                 link={"source": [], "target": [], "value": []}), row=1, col=2)
         fig.update_layout(barmode="stack", height=460, margin={"l": 40, "r": 10, "t": 50, "b": 40},
                           legend={"orientation": "h", "y": -0.12})
-        self._fig = go.FigureWidget(fig)
+        self._fig = figure(fig)
 
     # ------------------------------------------------------------------ behaviour
 

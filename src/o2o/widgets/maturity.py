@@ -9,6 +9,7 @@ import ipywidgets as W
 import plotly.graph_objects as go
 
 from o2o.maturity import LIKERT, PASS_THRESHOLD, QUESTIONNAIRE, STAGES, assess
+from o2o.widgets.figure import figure
 from o2o.widgets.base import (
     FieldSpec,
     FrozenHBox,
@@ -67,7 +68,7 @@ class MaturityAssessment(Panel):
         self._questions = FrozenVBox(rows)
 
     def _build_figure(self) -> None:
-        self._fig = go.FigureWidget(data=[go.Bar(x=[s.name_zh for s in STAGES], y=[0] * len(STAGES),
+        self._fig = figure(data=[go.Bar(x=[s.name_zh for s in STAGES], y=[0] * len(STAGES),
                                                  marker_color=["#d0d5dd"] * len(STAGES),
                                                  texttemplate="%{y:.0f}%", textposition="outside")])
         self._fig.update_layout(height=340, margin={"l": 40, "r": 10, "t": 50, "b": 40},

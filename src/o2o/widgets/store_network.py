@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from o2o.errors import DataError
 from o2o.i18n import label
 from o2o.widgets import geo
+from o2o.widgets.figure import figure
 from o2o.widgets.base import (
     FieldSpec,
     FrozenHBox,
@@ -106,7 +107,7 @@ class StoreNetwork(Panel):
             traces.append(go.Scatter(x=[], y=[], mode="markers", marker={"size": 4, "color": PALETTE[i], "opacity": 0.7},
                                      hovertemplate="%{text}<extra></extra>", text=[], name=""))
         self._city_names = names
-        self._fig = go.FigureWidget(data=traces)
+        self._fig = figure(data=traces)
         self._fig.update_layout(
             height=560, margin={"l": 10, "r": 10, "t": 40, "b": 10}, plot_bgcolor="white",
             legend={"orientation": "h", "y": -0.02},

@@ -1,0 +1,38 @@
+"""``figure()``: a plotly ``FigureWidget`` that is light to send to a Voila page.
+
+A plain ``FigureWidget`` carries plotly's whole front-end bundle (about 5 MB) in its
+widget state, once per figure, over the websocket. Under ``o2o app`` the server serves
+that bundle once as a compressed static file, and sets ``O2O_PLOTLY_ESM``; figures made
+here then carry a three-line loader instead. Anywhere else (JupyterLab, tests) they are
+ordinary ``FigureWidget`` objects.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import plotly.graph_objects as go
+
+
+def _loader(asset: str) -> str:
+    return (
+        'const cfg = JSON.parse(document.getElementById("jupyter-config-data").textContent);\n'
+        'const base = (cfg.fullLabextensionsUrl || ((cfg.baseUrl || "/") + "voila/labextensions")).replace(/\\/?$/, "/");\n'
+        f"const mod = await import(new URL(base + {json.dumps(asset)}, document.baseURI).href);\n"
+        "export default mod.default;\n"
+    )
+
+
+class ServedFigureWidget(go.FigureWidget):
+    """A ``FigureWidget`` whose front-end code is fetched from the ``o2o app`` server."""
+
+    _esm = _loader("o2o-plotly/widgetbundle.js")
+
+
+def figure(*args: Any, **kwargs: Any) -> go.FigureWidget:
+    """A ``FigureWidget`` (the served kind under ``o2o app``)."""
+    if os.environ.get("O2O_PLOTLY_ESM") == "o2o-plotly/widgetbundle.js":
+        return ServedFigureWidget(*args, **kwargs)
+    return go.FigureWidget(*args, **kwargs)

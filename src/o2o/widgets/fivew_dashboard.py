@@ -1,0 +1,258 @@
+"""FiveWDashboard: the 5W scores as a radar beside the metrics behind them, and a
+day-by-day playback of the scene — the live view lecture 18 asks HQ to watch (Worth:
+observe the squads' data as the scene runs, not read a report afterwards)."""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import ipywidgets as W
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from o2o.widgets.base import (
+    FieldSpec,
+    FrozenHBox,
+    FrozenHTML,
+    GuardedIntSlider,
+    GuardedPlay,
+    Panel,
+    safe,
+    tr,
+)
+from o2o.widgets.figure import figure
+
+FIVE_W = ("Who", "What", "Way", "Why", "Worth")
+FIVE_W_ZH = {"Who": "谁主导", "What": "怎么做", "Way": "谁传播", "Why": "为何传播", "Worth": "效果评估"}
+# the day-by-day view: (metric, zh, en)
+DAY_METRICS = (
+    ("reach_broadcast", "广告触达", "reach by ads"),
+    ("reach_p2p", "点对点触达", "point-to-point reach"),
+    ("shares", "转发", "shares"),
+    ("visits", "到店", "visits"),
+    ("conversions", "成交", "conversions"),
+    ("redemptions", "核销", "redemptions"),
+    ("new_members", "新会员", "new members"),
+    ("tier_upgrades", "升级", "tier upgrades"),
+    ("incremental_margin_yuan", "增量毛利(元)", "incremental margin (yuan)"),
+    ("cost_yuan", "花费(元)", "cost (yuan)"),
+)
+MAX_DAYS = 366
+
+
+def axis_label(w: str, lang: str) -> str:
+    return w if lang == "en" else f"{FIVE_W_ZH[w]} {w}"
+
+
+def scores_of(report: Any) -> dict[str, float]:
+    """The five scores of a 5W report as floats 0–100 (missing ones as 0)."""
+    raw = getattr(report, "scores", report) or {}
+    out = {}
+    for w in FIVE_W:
+        v = raw.get(w, 0.0) if hasattr(raw, "get") else 0.0
+        try:
+            v = float(v)
+        except (TypeError, ValueError):
+            v = 0.0
+        out[w] = min(100.0, max(0.0, v)) if math.isfinite(v) else 0.0
+    return out
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:,.1f}"
+
+
+class FiveWDashboard(Panel):
+    """Radar of the five scores, the metrics behind them, and a day-by-day playback."""
+
+    def __init__(self, lang: str = "zh", **kwargs: Any) -> None:
+        super().__init__(lang=lang, **kwargs)
+        self.result: Any = None
+        self.report: Any = None
+        self.reference: Any = None
+        self.reference_name = ""
+        self._build_figure()
+        self._build_playback()
+        self._scores_html = FrozenHTML(layout={"width": "430px"})
+        self._feedback_html = FrozenHTML()
+        self._day_html = FrozenHTML()
+        self.children = [self._messages, FrozenHBox([self._fig, self._scores_html]),
+                         FrozenHBox([self._play, self._day]), self._day_html, self._feedback_html]
+        self.update()
+
+    # ------------------------------------------------------------------ builders
+
+    def _build_figure(self) -> None:
+        fig = make_subplots(rows=1, cols=2, column_widths=[0.42, 0.58], horizontal_spacing=0.12,
+                            specs=[[{"type": "polar"}, {"type": "xy"}]])
+        theta = list(FIVE_W) + [FIVE_W[0]]
+        fig.add_trace(go.Scatterpolar(r=[0] * 6, theta=theta, fill="toself", name="", line_color="#2e90fa"),
+                      row=1, col=1)
+        fig.add_trace(go.Scatterpolar(r=[0] * 6, theta=theta, fill="toself", name="", visible=False,
+                                      line={"color": "#f79009", "dash": "dot"}, opacity=0.6), row=1, col=1)
+        # playback: cumulative margin with its 5-95 % band, cumulative cost, and today's marker
+        for name, colour, dash in (("band_hi", "rgba(18,183,106,0)", None), ("band_lo", "rgba(18,183,106,0)", None),
+                                   ("margin", "#12b76a", None), ("cost", "#f04438", "dash")):
+            fig.add_trace(go.Scatter(x=[], y=[], mode="lines", name=name, line={"color": colour, "dash": dash},
+                                     fill="tonexty" if name == "band_lo" else None,
+                                     fillcolor="rgba(18,183,106,0.15)", showlegend=name in ("margin", "cost")),
+                          row=1, col=2)
+        fig.add_trace(go.Scatter(x=[], y=[], mode="markers", marker={"size": 10, "color": "#101828"},
+                                 showlegend=False, name="today"), row=1, col=2)
+        fig.update_layout(height=380, width=760, margin={"l": 40, "r": 20, "t": 60, "b": 40},
+                          polar={"radialaxis": {"range": [0, 100], "tickvals": [20, 40, 60, 80, 100]}},
+                          legend={"orientation": "h", "y": -0.15})
+        self._fig = figure(fig)
+
+    def _build_playback(self) -> None:
+        self._day_spec = FieldSpec("day", "第几天", "Day", "int", lo=1, hi=MAX_DAYS)
+        self._play = GuardedPlay(value=1, min=1, max=1, step=1, interval=700)
+        self._play._guard_setup(self._day_spec, self._refused)
+        self._day = GuardedIntSlider(value=1, min=1, max=1, continuous_update=False)
+        self._day._guard_setup(self._day_spec, self._refused)
+        self._link = W.jslink((self._play, "value"), (self._day, "value"))
+        self._day.observe(self._on_day, names="value")
+
+    # ------------------------------------------------------------------ behaviour
+
+    def show(self, result: Any, report: Any) -> None:
+        """Show a simulated (or historical) scene and its 5W report."""
+        self.result, self.report = result, report
+        n = int(result.n_days)
+        self._day_spec.hi = n
+        self._quiet = True
+        try:
+            with self.hold_sync():
+                self._play.max = n
+                self._day.max = n
+                self._play.value = 1
+                self._day.value = n  # start at the end: the whole scene
+        finally:
+            self._quiet = False
+        self.update()
+
+    def set_reference(self, report: Any, name: str) -> None:
+        """Draw a second (dotted) radar, e.g. a historical scene, for comparison."""
+        self.reference, self.reference_name = report, name
+        self.update()
+
+    @safe
+    def _on_day(self, change: dict) -> None:
+        if not self._quiet:
+            self.update()
+
+    @property
+    def day(self) -> int:
+        return int(self._day.value)
+
+    @safe
+    def update(self) -> None:
+        """Redraw radar, playback and tables from the current result, report and day."""
+        lang = self.lang
+        theta = [axis_label(w, lang) for w in FIVE_W]
+        theta = theta + theta[:1]
+        with self._fig.batch_update():
+            radar = self._fig.data[0]
+            radar.theta = theta
+            radar.name = tr("本场景", "this scene", lang)
+            if self.report is not None:
+                s = scores_of(self.report)
+                radar.r = [s[w] for w in FIVE_W] + [s[FIVE_W[0]]]
+            ref = self._fig.data[1]
+            ref.theta = theta
+            if self.reference is not None:
+                s = scores_of(self.reference)
+                ref.r = [s[w] for w in FIVE_W] + [s[FIVE_W[0]]]
+                ref.name = self.reference_name
+                ref.visible = True
+            else:
+                ref.visible = False
+            self._draw_playback(lang)
+            self._fig.layout.title = tr("5W 评估与逐日回放(合成数据)", "5W evaluation and day-by-day playback (synthetic data)", lang)
+        self._scores_html.value = self._scores_table(lang)
+        self._day_html.value = self._day_table(lang)
+        self._feedback_html.value = self._feedback(lang)
+        self._messages.clear()
+
+    def _draw_playback(self, lang: str) -> None:
+        hi, lo, margin, cost, today = self._fig.data[2:7]
+        margin.name = tr("累计增量毛利", "cumulative incremental margin", lang)
+        cost.name = tr("累计花费", "cumulative cost", lang)
+        if self.result is None:
+            for t in (hi, lo, margin, cost, today):
+                t.x, t.y = [], []
+            return
+        res = self.result
+        days = np.arange(1, res.n_days + 1)
+        cm = res.cumulative("incremental_margin_yuan")
+        cc = res.cumulative("cost_yuan")
+        hi.x, hi.y = days, np.percentile(cm, 95, axis=0)
+        lo.x, lo.y = days, np.percentile(cm, 5, axis=0)
+        margin.x, margin.y = days, cm.mean(0)
+        cost.x, cost.y = days, cc.mean(0)
+        d = min(self.day, res.n_days)
+        today.x, today.y = [d], [float(cm.mean(0)[d - 1])]
+        self._fig.layout.xaxis.title = tr("第几天", "day", lang)
+        self._fig.layout.yaxis.title = tr("元", "yuan", lang)
+
+    def _scores_table(self, lang: str) -> str:
+        if self.report is None:
+            return html.escape(tr("设计一个场景并按“模拟”,这里会显示 5W 得分和背后的指标。",
+                                  "Design a scene and press simulate: the 5W scores and the metrics behind them "
+                                  "appear here.", lang))
+        s = scores_of(self.report)
+        ref = scores_of(self.reference) if self.reference is not None else None
+        head = tr("维度", "dimension", lang), tr("得分", "score", lang)
+        rows = [f"<tr><th>{head[0]}</th><th>{head[1]}</th>"
+                + (f"<th>{html.escape(self.reference_name)}</th>" if ref else "") + "</tr>"]
+        for w in FIVE_W:
+            rows.append(f"<tr><td>{html.escape(axis_label(w, lang))}</td><td class='o2o-score' data-w='{w}'>{s[w]:.0f}</td>"
+                        + (f"<td>{ref[w]:.0f}</td>" if ref else "") + "</tr>")
+        metrics = ""
+        if self.result is not None:
+            summ = self.result.summary()
+            keep = [m for m in ("visits", "conversions", "new_members", "incremental_margin_yuan", "cost_yuan", "roi")
+                    if m in summ.index]
+            mrows = []
+            for m in keep:
+                r = summ.loc[m]
+                name = r["en"] if lang == "en" else r["zh"]
+                if m == "roi":
+                    val = f"{r['mean']:.2f} ({r['p05']:.2f}–{r['p95']:.2f})"
+                else:
+                    val = f"{_fmt(r['mean'])} ({_fmt(r['p05'])}–{_fmt(r['p95'])})"
+                mrows.append(f"<tr><td>{html.escape(str(name))}</td><td>{val}</td></tr>")
+            cap = tr("整场合计:均值(5%–95% 区间)", "Scene totals: mean (5%–95% band)", lang)
+            metrics = f"<p><b>{cap}</b></p><table>{''.join(mrows)}</table>"
+        return f"<table class='o2o-5w'>{''.join(rows)}</table>{metrics}"
+
+    def _day_table(self, lang: str) -> str:
+        if self.result is None:
+            return ""
+        res, d = self.result, min(self.day, self.result.n_days)
+        date = res.dates[d - 1].date().isoformat()
+        cells = []
+        for m, zh, en in DAY_METRICS:
+            if m in res.arrays:
+                today = float(res.arrays[m][:, d - 1].mean())
+                total = float(res.cumulative(m)[:, d - 1].mean())
+                cells.append(f"<td>{html.escape(tr(zh, en, lang))}<br><b>{_fmt(today)}</b>"
+                             f"<br><small>{html.escape(tr('累计', 'so far', lang))} {_fmt(total)}</small></td>")
+        head = tr(f"第 {d} 天({date}),共 {res.n_days} 天 — 总部此刻看到的数据:",
+                  f"Day {d} ({date}) of {res.n_days} — what HQ sees right now:", lang)
+        return f"<p class='o2o-day'><b>{html.escape(head)}</b></p><table><tr>{''.join(cells)}</tr></table>"
+
+    def _feedback(self, lang: str) -> str:
+        rep = self.report
+        if rep is None or not hasattr(rep, "feedback"):
+            return ""
+        text = rep.feedback(lang)
+        if not isinstance(text, str):
+            text = "\n".join(map(str, text))
+        return "<div>" + "<br>".join(html.escape(line) for line in text.splitlines()) + "</div>"
+
+    def _relabel(self) -> None:
+        self._day.description = self._day_spec.name(self.lang)
