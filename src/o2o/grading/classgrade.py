@@ -1,0 +1,245 @@
+"""``o2o grade``: autograde a whole class in parallel, sandboxed, on top of nbgrader.
+
+The main process reads the course configuration, backs up the gradebook, builds the trusted
+notebook specifications from the gradebook, and starts long-lived worker processes. Workers grade
+one student at a time (see :mod:`o2o.grading.worker`); the main process alone writes the gradebook,
+one transaction per student, and the ``autograded/`` folder, one atomic directory swap per student.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import multiprocessing as mp
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from o2o.errors import GradingError
+
+from .gradebook_io import backup, sqlite_path, write_student
+from .sandbox import Limits, assert_hidden, check_sandbox, default_readonly_paths
+from .spec import build_specs, spec_to_dict
+from .worker import StudentResult, WorkerConfig, grade_submission, init_worker
+
+
+@dataclass
+class StudentRow:
+    student: str
+    status: str  # graded | repaired | failed
+    score: float | None
+    max_score: float
+    flags: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class Summary:
+    assignment: str
+    rows: list[StudentRow]
+    backup: Path | None
+    seconds: float
+
+    def table(self) -> str:
+        head = f"{'学生 student':<18} {'状态 status':<14} {'得分 score':>12}  说明 notes"
+        lines = [head, "-" * len(head)]
+        label = {"graded": "已评分 graded", "repaired": "已修复 repaired", "failed": "失败 failed"}
+        for r in sorted(self.rows, key=lambda r: r.student):
+            score = "-" if r.score is None else f"{r.score:g}/{r.max_score:g}"
+            notes = "; ".join(dict.fromkeys(r.flags)) or ""
+            lines.append(f"{r.student:<18} {label[r.status]:<14} {score:>12}  {notes}")
+        n_ok = sum(r.status != "failed" for r in self.rows)
+        lines.append("-" * len(head))
+        lines.append(f"共 {len(self.rows)} 名学生,评分 {n_ok},失败 {len(self.rows) - n_ok};用时 {self.seconds:.1f} 秒。"
+                     f" / {len(self.rows)} students, {n_ok} graded, {len(self.rows) - n_ok} failed, {self.seconds:.1f} s.")
+        if self.backup:
+            lines.append(f"评分前的成绩库备份 / gradebook backup: {self.backup.name}")
+        return "\n".join(lines)
+
+
+def load_coursedir(course_dir: Path) -> Any:
+    """nbgrader's ``CourseDirectory`` configured from ``<course_dir>/nbgrader_config.py`` when present."""
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    cfg = Config()
+    cfg_file = course_dir / "nbgrader_config.py"
+    if cfg_file.exists():
+        here = os.getcwd()
+        try:
+            os.chdir(course_dir)
+            cfg = PyFileConfigLoader(cfg_file.name, path=str(course_dir)).load_config()
+        finally:
+            os.chdir(here)
+    cd = CourseDirectory(config=cfg)
+    if "root" not in cfg.get("CourseDirectory", {}):
+        cd.root = str(course_dir.resolve())
+    elif not os.path.isabs(cd.root):
+        cd.root = str((course_dir / cd.root).resolve())
+    return cd, cfg
+
+
+def dataset_dir() -> Path | None:
+    env = os.environ.get("O2O_DATA_DIR")
+    if env and Path(env).is_dir():
+        return Path(env).resolve()
+    here = Path.cwd().resolve()
+    for p in [here, *here.parents]:
+        cand = p / "datasets" / "default"
+        if cand.is_dir():
+            return cand
+    return None
+
+
+def _students(coursedir: Any, assignment: str, only: Iterable[str] | None) -> list[tuple[str, str]]:
+    base = Path(coursedir.root) / coursedir.submitted_directory
+    found = []
+    for d in sorted(base.glob("*")) if base.is_dir() else []:
+        sub = d / assignment
+        if d.is_dir() and sub.is_dir():
+            found.append((d.name, str(sub)))
+    if only:
+        wanted = set(only)
+        unknown = wanted - {s for s, _ in found}
+        if unknown:
+            raise GradingError(f"找不到这些学生的提交:{', '.join(sorted(unknown))}",
+                               f"no submission found for: {', '.join(sorted(unknown))}")
+        found = [f for f in found if f[0] in wanted]
+    return found
+
+
+def _write_autograded(coursedir: Any, assignment: str, student: str, submitted: str,
+                      result: StudentResult, release_sources: dict[str, dict[str, str]]) -> None:
+    import json
+
+    from .feedback import sanitize_notebook
+
+    dest = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{assignment}-", dir=dest.parent))
+    sub = Path(submitted)
+    for src in sub.rglob("*"):
+        rel = src.relative_to(sub)
+        if src.is_symlink() or src.suffix == ".ipynb" or ".ipynb_checkpoints" in rel.parts:
+            continue
+        if src.is_file():
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, tmp / rel)
+    for nbr in result.notebooks:
+        if nbr.notebook is not None:
+            safe = sanitize_notebook(json.loads(json.dumps(nbr.notebook)), release_sources.get(nbr.name, {}))
+            (tmp / f"{nbr.name}.ipynb").write_text(json.dumps(safe, ensure_ascii=False, indent=1), encoding="utf-8")
+    old = None
+    if dest.exists():
+        old = dest.with_name(f".{dest.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        dest.rename(old)
+    tmp.rename(dest)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def grade_class(assignment: str, course_dir: Path | str = ".", workers: int | None = None,
+                students: Iterable[str] | None = None, limits: Limits | None = None,
+                progress: bool = True) -> Summary:
+    """Grade every submission of ``assignment``; return the summary (also printed by the command)."""
+    import time
+
+    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.preprocessors import AssignLatePenalties
+
+    t0 = time.monotonic()
+    course_dir = Path(course_dir).resolve()
+    coursedir, cfg = load_coursedir(course_dir)
+    coursedir.assignment_id = assignment
+    check_sandbox()
+    db_url = coursedir.db_url
+    release_dir = Path(coursedir.format_path(coursedir.release_directory, ".", assignment))
+    with Gradebook(db_url, coursedir.course_id) as gb:
+        try:
+            specs = build_specs(gb, assignment, release_dir)
+        except MissingEntry:
+            raise GradingError(f"成绩库里没有作业 {assignment}:请先运行 nbgrader generate_assignment {assignment}",
+                               f"assignment {assignment} is not in the gradebook: run nbgrader generate_assignment first")
+        except FileNotFoundError as e:
+            raise GradingError(f"找不到发布版本的笔记本:{e.filename}", f"released notebook not found: {e.filename}")
+    jobs = _students(coursedir, assignment, students)
+    bak = backup(db_url)
+
+    readonly = default_readonly_paths()
+    data = dataset_dir()
+    env: dict[str, str] = {}
+    if data is not None:
+        readonly.append(data)
+        env["O2O_DATA_DIR"] = str(data)
+    secrets = [Path(coursedir.root) / coursedir.source_directory, Path(coursedir.root) / coursedir.submitted_directory,
+               Path(coursedir.root) / coursedir.autograded_directory]
+    db = sqlite_path(db_url)
+    if db is not None:
+        secrets.append(db)
+    assert_hidden(readonly, secrets)
+
+    runtime = Path(tempfile.mkdtemp(prefix="o2o-grade-"))
+    os.chmod(runtime, 0o700)
+    limits = limits or Limits()
+    n = max(1, min(workers or os.cpu_count() or 1, max(1, len(jobs))))
+    release_sources = {name: {c.grade_id: c.source for c in s.cells if c.editable} for name, s in specs.items()}
+    late = AssignLatePenalties(config=cfg)
+    rows: list[StudentRow] = []
+    max_score = sum(c.points or 0 for s in specs.values() for c in s.cells if c.kind in ("test", "manual"))
+    submitted_of = dict(jobs)
+    ctx = mp.get_context("fork")
+    counter = ctx.Value("i", 0)
+    wcfg = WorkerConfig(0, str(runtime), limits, [str(p) for p in readonly], env,
+                        {k: spec_to_dict(v) for k, v in specs.items()}, str(release_dir))
+    try:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(jobs), desc=f"评分 {assignment}", unit="人", disable=not progress, file=sys.stderr)
+        with Gradebook(db_url, coursedir.course_id) as gb, ctx.Pool(n, initializer=_init, initargs=(wcfg, counter)) as pool:
+            for res in pool.imap_unordered(grade_submission, jobs):
+                rows.append(_record(gb, coursedir, assignment, res, submitted_of[res.student], late,
+                                    release_sources, max_score))
+                bar.update(1)
+                bar.set_postfix_str(res.student)
+        bar.close()
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
+    return Summary(assignment, rows, bak, time.monotonic() - t0)
+
+
+def _init(cfg: WorkerConfig, counter: Any) -> None:
+    with counter.get_lock():
+        counter.value += 1
+        cfg.index = counter.value
+    init_worker(cfg)
+
+
+def _record(gb: Any, coursedir: Any, assignment: str, res: StudentResult, submitted: str, late: Any,
+            release_sources: dict[str, dict[str, str]], max_score: float) -> StudentRow:
+    flags = [f.text() for f in res.flags]
+    if res.error is not None:
+        return StudentRow(res.student, "failed", None, max_score, flags + [f"内部错误 internal error: {res.error.splitlines()[-1]}"], res.seconds)
+    try:
+        timestamp = coursedir.get_existing_timestamp(submitted)
+    except Exception:
+        timestamp = None
+        flags.append("提交时间无法读取 / unreadable timestamp.txt")
+    try:
+        scores = write_student(gb, assignment, res.student, {nb.name: nb.notebook for nb in res.notebooks},
+                               timestamp, late)
+        _write_autograded(coursedir, assignment, res.student, submitted, res, release_sources)
+    except Exception as e:  # the student's previous grades stay as they were (transaction rolled back)
+        return StudentRow(res.student, "failed", None, max_score,
+                          flags + [f"写入成绩库失败 gradebook write failed: {type(e).__name__}: {e}"], res.seconds)
+    status = "repaired" if flags else "graded"
+    return StudentRow(res.student, status, sum(scores.values()), max_score, flags, res.seconds)
+
+
+def _now() -> _dt.datetime:
+    return _dt.datetime.now()

@@ -1,0 +1,71 @@
+"""Command-line entry points: ``o2o grade`` and ``o2o bundle``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from o2o.errors import O2OError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``grade`` and ``bundle`` to the ``o2o`` command."""
+    g = subparsers.add_parser("grade", help="并行、沙箱化地自动评分全班作业 / autograde a class in parallel, sandboxed")
+    g.add_argument("assignment", help="作业名 / assignment id")
+    g.add_argument("--course-dir", default=".", help="nbgrader 课程目录(含 nbgrader_config.py)/ course directory")
+    g.add_argument("--workers", type=int, default=None, help="并行进程数(默认:CPU 核数)/ parallel workers")
+    g.add_argument("--student", action="append", default=None, help="只评这些学生 / only these students")
+    g.add_argument("--cell-timeout", type=float, default=None, help="每个单元格的秒数上限 / seconds per cell")
+    g.add_argument("--notebook-timeout", type=float, default=None, help="每个笔记本的秒数上限 / seconds per notebook")
+    g.add_argument("--memory-mb", type=int, default=None, help="每个内核的内存上限 MB / memory per kernel")
+    g.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
+    g.set_defaults(func=_grade)
+
+    b = subparsers.add_parser("bundle", help="生成发给学生的课程包 / build the student bundle")
+    b.add_argument("--out", default="dist/student-bundle", help="输出目录 / output directory")
+    b.add_argument("--course-dir", default=None, help="nbgrader 课程目录(默认 assignments/)/ course directory")
+    b.add_argument("--with-data", action="store_true", help="附带已生成的数据集 / include the built dataset")
+    b.set_defaults(func=_bundle)
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from .classgrade import grade_class
+    from .sandbox import Limits
+
+    limits = Limits()
+    if args.cell_timeout:
+        limits.cell_timeout_s = args.cell_timeout
+    if args.notebook_timeout:
+        limits.notebook_timeout_s = args.notebook_timeout
+    if args.memory_mb:
+        limits.memory_bytes = args.memory_mb * 1024 * 1024
+    summary = grade_class(args.assignment, Path(args.course_dir), workers=args.workers, students=args.student,
+                          limits=limits, progress=not args.no_progress)
+    print(summary.table())
+    return 0 if all(r.status != "failed" for r in summary.rows) else 1
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    from .bundle import build_bundle
+
+    out = build_bundle(Path(args.out), course_dir=Path(args.course_dir) if args.course_dir else None,
+                       with_data=args.with_data)
+    print(f"学生课程包已生成 / student bundle written: {out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Standalone entry (``python -m o2o.grading.commands``) when the ``o2o`` command is not available."""
+    parser = argparse.ArgumentParser(prog="o2o")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except O2OError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
