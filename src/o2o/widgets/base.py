@@ -216,6 +216,8 @@ class FieldSpec:
         if k == "date":
             import datetime as dt
 
+            if value is None:
+                return True  # a cleared date picker: the form's own check reports it
             return isinstance(value, dt.date) and self.lo <= value <= self.hi  # type: ignore[operator]
         return False
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from o2o.i18n import label
 from o2o.scenes import CHANNELS, INCENTIVE_TYPES, INITIATORS, SCENE_CATALOG, TARGET_TIERS, Scene
-from o2o.scenes.model import MAX_DURATION_DAYS
+from o2o.scenes.model import MAX_DURATION_DAYS, MAX_LEAD_DAYS
 from o2o.widgets.base import (
     FieldSpec,
     FrozenHBox,
@@ -37,6 +37,7 @@ from o2o.widgets.base import (
 )
 
 YEAR_START, YEAR_END = dt.date(2015, 1, 1), dt.date(2015, 12, 31)
+IDEA_START = YEAR_START - dt.timedelta(days=MAX_LEAD_DAYS)  # an idea may come before the year
 WHOLE_CHAIN = "全网"
 ALL_BATTLES = tuple(b for bs in SCENE_CATALOG.values() for b in bs)
 MAX_BUDGET = 2_000_000.0
@@ -61,7 +62,7 @@ def _date_problem(spec: FieldSpec) -> Callable[[Any], Problem | None]:
     def check(value: Any) -> Problem | None:
         if value is None:
             return None  # cleared by the user: the scene check says what to do
-        return None if YEAR_START <= value <= YEAR_END else spec.message()
+        return None if spec.lo <= value <= spec.hi else spec.message()
     return check
 
 
@@ -117,7 +118,7 @@ class SceneBuilder(Panel):
             "city": S("city", "城市", "City", "choice", options=(WHOLE_CHAIN, *cities)),
             "squad_id": S("squad_id", "小分队", "Squad", "choice", options=squad_ids),
             "store_ids": S("store_ids", "门店编号(可选)", "Store ids (optional)", "text", max_len=MAX_STORE_TEXT),
-            "idea_date": S("idea_date", "创意日期", "Idea date", "date", lo=YEAR_START, hi=YEAR_END),
+            "idea_date": S("idea_date", "创意日期", "Idea date", "date", lo=IDEA_START, hi=YEAR_END),
             "launch_date": S("launch_date", "上线日期", "Launch date", "date", lo=YEAR_START, hi=YEAR_END),
             "duration_days": S("duration_days", "持续天数", "Duration (days)", "int", lo=1, hi=MAX_DURATION_DAYS,
                                unit_zh="天", unit_en="days"),
@@ -152,7 +153,7 @@ class SceneBuilder(Panel):
             "target_tier": guarded(sp["target_tier"], refuse, lang=lang),
         }
         for key in ("idea_date", "launch_date"):
-            w = GuardedDatePicker(description=sp[key].name(lang), min=YEAR_START, max=YEAR_END)
+            w = GuardedDatePicker(description=sp[key].name(lang), min=sp[key].lo, max=sp[key].hi)
             w._guard_setup(sp[key], refuse)
             self._w[key] = w
         for ch in CHANNELS:
