@@ -83,3 +83,12 @@ def test_unknown_lesson_number():
     syl = load_syllabus(REPO / "course" / "syllabus.yml")
     with pytest.raises(SyllabusError, match="第 99 讲"):
         syl.lesson(99)
+
+
+def test_lessons_table_in_both_languages():
+    from o2o.syllabus import lessons_table
+
+    syl = load_syllabus(REPO / "course" / "syllabus.yml")
+    zh, en = lessons_table(syl), lessons_table(syl, "en")
+    assert len(zh) == len(en) == 36
+    assert zh.iloc[17]["标题"] == "激活一线的战争" and en.iloc[17]["source"].startswith("Zhang Bo")

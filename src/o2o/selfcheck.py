@@ -217,7 +217,8 @@ def check(name: str, value: Any = _MISSING, expected: Any = _MISSING, tol: float
     Never raises; a wrong kind of answer gives a message.
     """
     try:
-        if value is _MISSING or value is None or value is Ellipsis:
+        blank = isinstance(value, str) and not value.strip()
+        if value is _MISSING or value is None or value is Ellipsis or blank:
             _say(False, name, "还没有作答,请先在上面填写你的答案。", "No answer yet: fill in your answer above.")
             return False
         if expected is _MISSING:

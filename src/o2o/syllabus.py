@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 import yaml
 
@@ -20,7 +23,7 @@ from .errors import O2OError
 
 __all__ = [
     "Assignment", "Lesson", "Module", "Syllabus", "SyllabusError",
-    "SOURCES", "TABLES", "WIDGETS", "find_syllabus", "load_syllabus",
+    "SOURCES", "TABLES", "WIDGETS", "find_syllabus", "lessons_table", "load_syllabus",
 ]
 
 #: Allowed values of ``source``.
@@ -300,3 +303,18 @@ def load_syllabus(path: Path | str | None = None) -> Syllabus:
         line = f"第 {mark.line + 1} 行" if mark is not None else ""
         raise SyllabusError(f"课程大纲不是合法的 YAML{line}。", f"The syllabus is not valid YAML {('at line ' + str(mark.line + 1)) if mark else ''}.") from None
     return parse_syllabus(raw, p.resolve())
+
+
+def lessons_table(syllabus: Syllabus, lang: str = "zh") -> "pd.DataFrame":
+    """One row per lesson: number, module, title, source and assignment (for the course home)."""
+    import pandas as pd
+
+    zh = lang != "en"
+    rows = [{
+        ("讲次" if zh else "lecture"): lesson.code,
+        ("模块" if zh else "module"): lesson.module.title_zh if zh else lesson.module.title_en,
+        ("标题" if zh else "title"): lesson.title_zh if zh else lesson.title_en,
+        ("依据" if zh else "source"): lesson.source_zh if zh else lesson.source_en,
+        ("作业" if zh else "assignment"): lesson.assignment.id,
+    } for lesson in syllabus.lessons]
+    return pd.DataFrame(rows)
