@@ -66,16 +66,26 @@ def test_python_dash_m_o2o_works() -> None:
     assert result.stdout.strip().startswith("o2o ")
 
 
+def run_in_process(args: list[str], capsys: pytest.CaptureFixture) -> tuple[int, str, str]:
+    """``cli.main`` in this process (fast); argparse's exits become the exit code."""
+    try:
+        code = cli.main(args)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 @pytest.mark.parametrize(
     "args",
     [["data"], ["data", "build"], ["data", "ensure"], ["data", "check"], ["data", "info"], ["lab"]],
     ids=" ".join,
 )
-def test_command_help_is_bilingual(args: list[str]) -> None:
-    result = run_o2o(*args, "--help")
-    assert result.returncode == 0, result.stderr
-    assert_bilingual(result.stdout)
-    assert "显示帮助并退出 / show this help and exit" in result.stdout
+def test_command_help_is_bilingual(args: list[str], capsys: pytest.CaptureFixture) -> None:
+    code, out, err = run_in_process([*args, "--help"], capsys)
+    assert code == 0, err
+    assert_bilingual(out)
+    assert "显示帮助并退出 / show this help and exit" in out
 
 
 def test_every_available_command_module_imports_and_registers() -> None:
@@ -84,9 +94,12 @@ def test_every_available_command_module_imports_and_registers() -> None:
         module = importlib.import_module(cli.COMMANDS[name][0])
         parser = cli.BilingualArgumentParser(prog="o2o")
         module.register(parser.add_subparsers(dest="command"))
-        result = run_o2o(name, "--help")
-        assert result.returncode == 0, f"o2o {name} --help failed:\n{result.stderr}"
-        assert "Traceback" not in result.stderr
+
+@pytest.mark.parametrize("name", available_commands())
+def test_every_available_command_has_bilingual_help(name: str, capsys: pytest.CaptureFixture) -> None:
+    code, out, err = run_in_process([name, "--help"], capsys)
+    assert code == 0, f"o2o {name} --help failed:\n{err}"
+    assert_bilingual(out)
 
 
 # --------------------------------------------------------------------------- bad arguments
@@ -106,12 +119,20 @@ def test_every_available_command_module_imports_and_registers() -> None:
     ],
     ids=" ".join,
 )
-def test_bad_arguments_give_a_bilingual_message_and_exit_2(args: list[str]) -> None:
-    result = run_o2o(*args)
+def test_bad_arguments_give_a_bilingual_message_and_exit_2(args: list[str], capsys: pytest.CaptureFixture) -> None:
+    code, _, err = run_in_process(args, capsys)
+    assert code == 2
+    assert "Traceback" not in err
+    assert_bilingual(err)
+    assert "--help" in err
+
+
+def test_bad_arguments_in_the_real_command(tmp_path: Path) -> None:
+    """The console script itself: bilingual message, exit 2, no traceback."""
+    result = run_o2o("data", "build", "--scale", "many")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert_bilingual(result.stderr)
-    assert "--help" in result.stderr
 
 
 def test_missing_dataset_folder_is_a_clear_error(tmp_path: Path) -> None:
@@ -122,23 +143,23 @@ def test_missing_dataset_folder_is_a_clear_error(tmp_path: Path) -> None:
     assert "make data" in result.stderr
 
 
-def test_build_refuses_to_overwrite_a_foreign_folder(tmp_path: Path) -> None:
+def test_build_refuses_to_overwrite_a_foreign_folder(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     keep = tmp_path / "notes.txt"
     keep.write_text("mine", encoding="utf-8")
-    result = run_o2o("data", "build", "--out", str(tmp_path))
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert_bilingual(result.stderr)
+    code, _, err = run_in_process(["data", "build", "--out", str(tmp_path)], capsys)
+    assert code == 1
+    assert "Traceback" not in err
+    assert_bilingual(err)
     assert keep.read_text(encoding="utf-8") == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
-def test_build_refuses_a_file_as_output(tmp_path: Path) -> None:
+def test_build_refuses_a_file_as_output(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     target = tmp_path / "file.parquet"
     target.write_bytes(b"x")
-    result = run_o2o("data", "build", "--out", str(target))
-    assert result.returncode == 1
-    assert_bilingual(result.stderr)
+    code, _, err = run_in_process(["data", "build", "--out", str(target)], capsys)
+    assert code == 1
+    assert_bilingual(err)
     assert target.read_bytes() == b"x"
 
 
@@ -220,7 +241,7 @@ class FakeDataAPI:
     def default_data_dir(self) -> Path:
         return self.folder
 
-    def check(self, path: Path) -> dict:
+    def check(self, path: Path, **options) -> dict:
         if not self.valid:
             raise DataError("数据集损坏", "dataset corrupt")
         return {"rows": {"stores": 7}}
@@ -292,6 +313,7 @@ def test_build_default_output_folders(fake_api) -> None:
 # --------------------------------------------------------------------------- against the real dataset
 
 
+@pytest.mark.slow
 def test_data_check_and_info_on_the_default_dataset(dataset) -> None:
     """Uses the session's default dataset (built by `make test` / tests/conftest.py)."""
     folder = Path(o2o.data.default_data_dir())
