@@ -93,3 +93,17 @@ def test_on_the_default_dataset(dataset):
     cmp = so.compare_by(tot, "initiator").set_index("initiator")
     # squads launch faster than HQ: the contrast lecture 18 draws
     assert cmp.loc["一线小分队", "median_lead_days"] < cmp.loc["总部市场部", "median_lead_days"]
+
+
+def test_touchpoint_inventory_counts():
+    from o2o.analysis import touchpoints
+
+    rng = np.random.default_rng(7)
+    scenes, daily, _, _ = _scenes(5, rng)
+    tot = so.scene_totals(scenes, daily)
+    d = pd.DataFrame({"tickets": [10, 20], "member_tickets": [1, 2], "new_members": [0, 1]})
+    t = pd.DataFrame({"payment_method": ["现金", "微信支付", "支付宝"]})
+    inv = touchpoints.inventory(d, tot, t).set_index("touchpoint")["contacts"]
+    assert inv["store tickets"] == 30 and inv["mobile-payment tickets"] == 2
+    assert inv["ad reach (point to surface)"] == daily["reach_broadcast"].sum()
+    assert doctest.testmod(touchpoints).failed == 0
