@@ -125,3 +125,67 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(checks, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 2 and result.failed == 0
+
+
+# ------------------------------------------------------------------ scenes
+@pytest.fixture(scope="module")
+def world(dataset):
+    from o2o.scenes import World
+
+    return World.from_dataset(dataset)
+
+
+def _good_scene(dataset) -> dict:
+    store = int(dataset.stores.query("in_panel and pilot_group == '试点'")["store_id"].min())
+    squad = int(dataset.squads.loc[dataset.squads["store_id"] == store, "squad_id"].iloc[0])
+    return dict(scene_type="交易", battle="二次购买", initiator="一线小分队", squad_id=squad,
+                store_ids=[store], idea_date="2015-11-02", launch_date="2015-11-04", duration_days=10,
+                channels=["朋友圈", "店内"], personalization=0.8, incentive_type="满减", incentive_yuan=5.0,
+                budget_yuan=2500.0, target_tier="沉睡粉")
+
+
+RULES = dict(scene_type="交易", battle="二次购买", initiator="一线小分队", point_to_point_only=True,
+             max_lead_days=3, max_duration=14, launch_from="2015-11-01", launch_to="2015-11-30",
+             max_budget=3000, tiers=["沉睡粉", "普通粉"])
+
+
+def test_check_scene_accepts_a_design_meeting_every_rule(dataset, world, capsys):
+    good = _good_scene(dataset)
+    checks.check_scene(good, "q4_scene", "第4题", world, store=good["store_ids"][0], **RULES)
+    assert "✅" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "change, fragment",
+    [
+        (dict(channels=["广告", "店内"]), "点对点"),
+        (dict(launch_date="2015-12-02", idea_date="2015-12-01"), "不能晚于 2015-11-30"),
+        (dict(idea_date="2015-10-20"), "上线不能超过 3 天"),
+        (dict(budget_yuan=5000.0), "预算不能超过 3000"),
+        (dict(target_tier="铁杆粉"), "目标粉丝层级"),
+        (dict(battle="付满送"), "场景设计需要修改"),  # battle of another scene type: the model's own message
+        (dict(squad_id=1), "小分队"),
+        (dict(duration_days=20), "不能超过 14 天"),
+        (dict(budget_yuan=np.float64(2500.0)), "float(...)"),
+        (dict(budget_yuan=True), "不是普通的文字或数字"),
+    ],
+)
+def test_check_scene_names_what_to_change(dataset, world, change, fragment):
+    bad = {**_good_scene(dataset), **change}
+    with pytest.raises(AnswerError) as exc:
+        checks.check_scene(bad, "q4_scene", "第4题", world, store=_good_scene(dataset)["store_ids"][0], **RULES)
+    assert fragment in str(exc.value)
+
+
+def test_check_scene_rejects_wrong_shapes(dataset, world):
+    from o2o.scenes import Scene
+
+    good = _good_scene(dataset)
+    with pytest.raises(AnswerError, match="不是 Scene 对象|而不是 Scene"):
+        checks.check_scene(Scene(**good), "s", "第4题", world)
+    with pytest.raises(AnswerError, match="缺少字段 budget_yuan"):
+        checks.check_scene({k: v for k, v in good.items() if k != "budget_yuan"}, "s", "第4题", world)
+    with pytest.raises(AnswerError, match="没有的字段"):
+        checks.check_scene({**good, "colour": "red"}, "s", "第4题", world)
+    with pytest.raises(AnswerError, match="应是字典"):
+        checks.check_scene([good], "s", "第4题", world)

@@ -203,3 +203,145 @@ def check_dict(
             )
         _check_range(x, f"{name}[\"{k}\"]", question, lo, hi)
     ok(question, "字典")
+
+
+# ---------------------------------------------------------------------------- scenes
+#: Keys a scene answer must give (a plain dict, so that it can be graded as data).
+SCENE_KEYS: tuple[str, ...] = (
+    "scene_type", "battle", "initiator", "squad_id", "store_ids", "idea_date", "launch_date",
+    "duration_days", "channels", "personalization", "incentive_type", "incentive_yuan",
+    "budget_yuan", "target_tier",
+)
+#: Keys a scene answer may also give.
+SCENE_OPTIONAL: tuple[str, ...] = ("name", "target_city")
+
+
+def scene_from_answer(value: Any, name: str, question: str, world: Any = None) -> Any:
+    """Turn a scene answer (a ``dict`` of :class:`o2o.scenes.Scene` fields) into a valid ``Scene``.
+
+    Raises :class:`AnswerError` saying what to change: not a dict, a missing or unknown key,
+    or any problem :meth:`Scene.problems` finds (with ``world``, the data-dependent ones too).
+    """
+    from o2o.scenes import Scene
+
+    require(value, name, question)
+    if isinstance(value, Scene):
+        raise AnswerError(
+            f"{question}:请把场景写成字典 dict(例如 {name} = dict(scene_type=\"交易\", ...)),"
+            "而不是 Scene 对象;评分只接受普通数据。可以用 dataclasses.asdict(场景) 转换。",
+            f"Write the scene as a dict, not a Scene object (graded answers are plain data); "
+            "dataclasses.asdict(scene) converts one.",
+        )
+    if type(value) is not dict:
+        raise AnswerError(
+            f"{question}:{name} 应是字典 dict(形如 dict(scene_type=\"交易\", battle=\"二次购买\", ...)),"
+            f"现在是 {_type_name(value)}。",
+            f"{name} must be a dict of scene fields, got {_type_name(value)}.",
+        )
+    keys = [k for k in value]
+    bad = [k for k in keys if type(k) is not str or k not in SCENE_KEYS + SCENE_OPTIONAL + ("scene_id",)]
+    if bad:
+        raise AnswerError(
+            f"{question}:{name} 里有场景没有的字段:{'、'.join(map(str, bad))}。可用的字段:{'、'.join(SCENE_KEYS + SCENE_OPTIONAL)}。",
+            f"{name} has keys a scene does not have: {bad}.",
+        )
+    plain = (str, int, float, type(None))
+    for k, v in value.items():
+        items = list(v) if type(v) in (list, tuple) else [v]
+        odd = [x for x in items if type(x) not in plain and type(x).__name__ != "date"]
+        if odd or type(v) is bool:
+            raise AnswerError(
+                f"{question}:{name}[\"{k}\"] 的值 {v!r} 不是普通的文字或数字(类型 {_type_name(odd[0] if odd else v)})。"
+                "请直接写数字或文字,例如 2500.0、\"2015-11-04\";从表格取出的数字请用 int(...) 或 float(...) 转换。",
+                f"{name}[{k!r}] is not a plain str or number ({_type_name(odd[0] if odd else v)}); "
+                "convert values taken from a table with int(...) or float(...).",
+            )
+    missing = [k for k in SCENE_KEYS if k not in value]
+    if missing:
+        raise AnswerError(
+            f"{question}:{name} 缺少字段 {'、'.join(missing)}:题目要求把每个字段都写明。",
+            f"{name} lacks the keys {missing}: the question asks for every field explicitly.",
+        )
+    try:
+        scene = Scene(**{"name": f"{question}的场景", **value})
+    except Exception as exc:  # a value of an impossible kind (Scene normalises most)
+        raise AnswerError(
+            f"{question}:无法用 {name} 建立场景:{exc}",
+            f"Cannot build a scene from {name}: {exc}",
+        ) from None
+    problems = scene.problems(world)
+    if problems:
+        raise AnswerError(
+            f"{question}:场景设计需要修改:\n" + "\n".join(f"   - {p.zh}" for p in problems),
+            "The scene design needs changes:\n" + "\n".join(f"   - {p.en}" for p in problems),
+        )
+    return scene
+
+
+def scene_rule_failures(scene: Any, rules: dict[str, Any], world: Any = None) -> list[tuple[str, str]]:
+    """Which of a question's stated constraints ``scene`` breaks, as ``(zh, en)`` sentences.
+
+    Known rules: ``scene_type``, ``battle``, ``battles`` (allowed set), ``initiator``,
+    ``store`` (the one store the scene must target; for a squad also its own squad),
+    ``point_to_point_only``, ``max_lead_days``, ``max_duration``, ``min_duration``,
+    ``launch_from`` / ``launch_to`` (ISO dates, launch inclusive), ``max_budget``,
+    ``tiers`` (allowed target tiers).
+    """
+    import datetime as _dt
+
+    out: list[tuple[str, str]] = []
+
+    def add(zh: str, en: str) -> None:
+        out.append((zh, en))
+
+    if "scene_type" in rules and scene.scene_type != rules["scene_type"]:
+        add(f"场景类型应为「{rules['scene_type']}」(现在是「{scene.scene_type}」)",
+            f"scene_type must be {rules['scene_type']!r}")
+    if "battle" in rules and scene.battle != rules["battle"]:
+        add(f"战役应为「{rules['battle']}」(现在是「{scene.battle}」)", f"battle must be {rules['battle']!r}")
+    if "battles" in rules and scene.battle not in rules["battles"]:
+        add(f"战役应是 {'、'.join(rules['battles'])} 之一", f"battle must be one of {list(rules['battles'])}")
+    if "initiator" in rules and scene.initiator != rules["initiator"]:
+        add(f"发起方应为「{rules['initiator']}」", f"initiator must be {rules['initiator']!r}")
+    if "store" in rules:
+        store = int(rules["store"])
+        if tuple(scene.store_ids) != (store,):
+            add(f"store_ids 应恰好是 [{store}](只针对这一家门店)", f"store_ids must be exactly [{store}]")
+        if scene.initiator == "一线小分队" and world is not None:
+            own = world.squad_of_store(store)
+            if own is not None and scene.squad_id != own:
+                add(f"squad_id 应是门店 {store} 自己的小分队(在 ds.squads 里查)",
+                    f"squad_id must be store {store}'s own squad (look it up in ds.squads)")
+    if rules.get("point_to_point_only") and "广告" in scene.channels:
+        add("只能用点对点渠道(朋友圈、店内),不能用广告", "point-to-point channels only (朋友圈, 店内), no ads")
+    if "max_lead_days" in rules and scene.lead_days > rules["max_lead_days"]:
+        add(f"从创意到上线不能超过 {rules['max_lead_days']} 天(现在 {scene.lead_days} 天)",
+            f"at most {rules['max_lead_days']} days from idea to launch")
+    if "max_duration" in rules and scene.duration_days > rules["max_duration"]:
+        add(f"持续天数不能超过 {rules['max_duration']} 天(现在 {scene.duration_days} 天)",
+            f"at most {rules['max_duration']} days long")
+    if "min_duration" in rules and scene.duration_days < rules["min_duration"]:
+        add(f"持续天数至少 {rules['min_duration']} 天(现在 {scene.duration_days} 天)",
+            f"at least {rules['min_duration']} days long")
+    if "launch_from" in rules and scene.launch_date < _dt.date.fromisoformat(rules["launch_from"]):
+        add(f"上线日期不能早于 {rules['launch_from']}", f"launch on or after {rules['launch_from']}")
+    if "launch_to" in rules and scene.launch_date > _dt.date.fromisoformat(rules["launch_to"]):
+        add(f"上线日期不能晚于 {rules['launch_to']}", f"launch on or before {rules['launch_to']}")
+    if "max_budget" in rules and float(scene.budget_yuan) > rules["max_budget"]:
+        add(f"预算不能超过 {rules['max_budget']:g} 元(现在 {float(scene.budget_yuan):g} 元)",
+            f"budget at most {rules['max_budget']:g} yuan")
+    if "tiers" in rules and scene.target_tier not in rules["tiers"]:
+        add(f"目标粉丝层级应是 {'、'.join(rules['tiers'])} 之一", f"target_tier must be one of {list(rules['tiers'])}")
+    return out
+
+
+def check_scene(value: Any, name: str, question: str, world: Any = None, **rules: Any) -> None:
+    """A scene answer that builds a valid scene and meets the question's stated constraints."""
+    scene = scene_from_answer(value, name, question, world)
+    failures = scene_rule_failures(scene, rules, world)
+    if failures:
+        raise AnswerError(
+            f"{question}:场景还不满足题目的要求:\n" + "\n".join(f"   - {zh}" for zh, _ in failures),
+            "The scene does not meet the question's constraints:\n" + "\n".join(f"   - {en}" for _, en in failures),
+        )
+    ok(question, f"场景有效,满足题目列出的 {len(rules)} 项约束")
