@@ -99,8 +99,8 @@ MEAN_TICKET = 16.0            # yuan, assumption
 SPRING_FESTIVAL = date(2015, 2, 19)  # the 2015 lunar new year (public calendar)
 
 # Pilot (lecture 18: from August 2015 direct-operated stores pilot self-organised squads; staff are shareholders)
-N_PILOT = 150
-N_CONTROL = 150
+N_PILOT = 120
+N_CONTROL = 120
 PILOT_SALES_EFFECT = 0.08        # +8% daily sales, planted (kit's construction)
 PILOT_MEMBER_EFFECT = 0.30       # +30% new members per day, planted
 PILOT_SCENE_RATE_RATIO = 2.5     # squad-initiated scenes per month, x2.5, planted

@@ -85,11 +85,17 @@ def assign_pilot(stores: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame
     pilot = rng.choice(pool_pilot, size=min(cal.N_PILOT, len(pool_pilot)), replace=False)
     stores.loc[pilot, "pilot_group"] = "试点"
     rest = stores[eligible & (stores["pilot_group"] == "无")]
-    control = []
+    control: list[int] = []
+    # match on format, within Dongguan first (same city, same Spring-Festival pattern), then elsewhere
     for fmt, count in stores.loc[pilot, "format"].value_counts().sort_index().items():
-        candidates = rest.index[(rest["format"] == fmt) & ~rest.index.isin(control)].to_numpy()
-        take = min(count, len(candidates))
-        control.extend(rng.choice(candidates, size=take, replace=False).tolist())
+        for same_city in (True, False):
+            need = count - int((stores.loc[control, "format"] == fmt).sum()) if control else count
+            if need <= 0:
+                break
+            city_ok = (rest["city"] == "东莞") if same_city else (rest["city"] != "东莞")
+            candidates = rest.index[(rest["format"] == fmt) & city_ok & ~rest.index.isin(control)].to_numpy()
+            take = min(need, len(candidates))
+            control.extend(rng.choice(candidates, size=take, replace=False).tolist())
     stores.loc[control, "pilot_group"] = "对照"
     return stores
 

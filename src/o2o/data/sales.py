@@ -35,7 +35,7 @@ def day_factors(stores: pd.DataFrame) -> np.ndarray:
     """stores x days multiplier of season, weekday and holidays (no noise)."""
     doy = np.arange(len(DATES))
     season = 1.0 + 0.08 * np.sin(2 * np.pi * (doy - 105) / 365.0)
-    weekend = np.isin(DATES.dayofweek, (5, 6))
+    weekend = np.isin(DATES.day_of_week, (5, 6))
     fmt = stores["format"].to_numpy()
     wk = np.array([cal.FORMAT_WEEKEND[f] for f in fmt])
     f = np.outer(np.ones(len(stores)), season)
