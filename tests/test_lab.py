@@ -238,6 +238,33 @@ def test_nothing_is_written_into_the_home_config(running_lab: dict) -> None:
     assert not (running_lab["home"] / "config" / "lab").exists()
 
 
+CHROMIUM = os.environ.get("O2O_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_browser_shows_the_course_in_chinese(running_lab: dict, tmp_path: Path) -> None:
+    """A real browser set to English still gets the Chinese interface and the course home page."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+        )
+        try:
+            page = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900}).new_page()
+            page.set_default_timeout(120_000)
+            page.goto(running_lab["url"].replace("localhost", "127.0.0.1"))
+            page.locator(".lm-MenuBar-itemLabel", has_text="文件").first.wait_for()
+            page.locator(".lm-MenuBar-itemLabel", has_text="设置").first.wait_for()
+            page.locator(".lm-TabBar-tabLabel", has_text="index.ipynb").first.wait_for()
+            assert page.locator(".lm-MenuBar-itemLabel", has_text="File").count() == 0
+        finally:
+            browser.close()
+
+
 def test_stops_cleanly(running_lab: dict) -> None:
     """Runs last in this module: SIGTERM (what Ctrl-C or `kill` sends) ends the server."""
     proc = running_lab["proc"]
