@@ -67,6 +67,7 @@ def load_coursedir(course_dir: Path) -> Any:
     from traitlets.config.loader import PyFileConfigLoader
 
     cfg = Config()
+    course_dir = Path(course_dir).resolve()
     cfg_file = course_dir / "nbgrader_config.py"
     if cfg_file.exists():
         here = os.getcwd()
@@ -154,7 +155,7 @@ def grade_class(assignment: str, course_dir: Path | str = ".", workers: int | No
     from nbgrader.preprocessors import AssignLatePenalties
 
     t0 = time.monotonic()
-    course_dir = Path(course_dir).resolve()
+    course_dir = resolve_course_dir(course_dir)
     coursedir, cfg = load_coursedir(course_dir)
     coursedir.assignment_id = assignment
     check_sandbox()
@@ -196,7 +197,8 @@ def grade_class(assignment: str, course_dir: Path | str = ".", workers: int | No
     ctx = mp.get_context("fork")
     counter = ctx.Value("i", 0)
     wcfg = WorkerConfig(0, str(runtime), limits, [str(p) for p in readonly], env,
-                        {k: spec_to_dict(v) for k, v in specs.items()}, str(release_dir))
+                        {k: spec_to_dict(v) for k, v in specs.items()}, str(release_dir),
+                        _ignore_pattern(cfg))
     try:
         from tqdm import tqdm
 
@@ -211,6 +213,25 @@ def grade_class(assignment: str, course_dir: Path | str = ".", workers: int | No
     finally:
         shutil.rmtree(runtime, ignore_errors=True)
     return Summary(assignment, rows, bak, time.monotonic() - t0)
+
+
+def _ignore_pattern(cfg: Any) -> str | None:
+    from nbgrader.preprocessors import IgnorePattern
+
+    return IgnorePattern(config=cfg).pattern or None
+
+
+def resolve_course_dir(course_dir: Path | str | None) -> Path:
+    """The folder holding nbgrader_config.py: the given one, the current one, or the repository's course/."""
+    if course_dir is not None and str(course_dir) != ".":
+        return Path(course_dir).resolve()
+    here = Path.cwd().resolve()
+    if (here / "nbgrader_config.py").exists():
+        return here
+    for p in [here, *here.parents]:
+        if (p / "course" / "nbgrader_config.py").exists():
+            return p / "course"
+    return here
 
 
 def _init(cfg: WorkerConfig, counter: Any) -> None:

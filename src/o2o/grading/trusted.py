@@ -24,6 +24,7 @@ import builtins
 import contextlib
 import importlib
 import io
+import re
 import signal
 import sys
 import traceback
@@ -124,7 +125,9 @@ class TrustedEvaluator:
     """One namespace per notebook; trusted code only."""
 
     def __init__(self, fetch: Callable[[list[str]], dict[str, Any]], call: Callable[[str, tuple, dict], Any],
-                 modules: frozenset[str] = DEFAULT_MODULES, timeout_s: float = 30.0) -> None:
+                 modules: frozenset[str] = DEFAULT_MODULES, timeout_s: float = 30.0,
+                 ignore_pattern: str | None = None) -> None:
+        self.ignore = re.compile(ignore_pattern) if ignore_pattern else None
         self.fetch = fetch
         self.call = call
         self.modules = modules
@@ -195,8 +198,11 @@ class TrustedEvaluator:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, old)
             self.trusted |= bound_names(ast.parse(source))
-        if err.getvalue():
-            return Verdict(False, ename="stderr", message=err.getvalue()[-2000:], stdout=out.getvalue(),
+        errtext = err.getvalue()
+        if self.ignore is not None:  # nbgrader's IgnorePattern drops matching stderr lines
+            errtext = "".join(ln for ln in errtext.splitlines(keepends=True) if not self.ignore.search(ln))
+        if errtext:
+            return Verdict(False, ename="stderr", message=errtext[-2000:], stdout=out.getvalue(),
                            hidden=bool(ranges))
         return Verdict(True, partial=partial, stdout=out.getvalue())
 

@@ -59,6 +59,7 @@ class WorkerConfig:
     env: dict[str, str]
     specs: dict[str, dict[str, Any]]  # notebook name -> spec_to_dict
     extra_files_dir: str | None = None  # released non-notebook files, copied next to the notebook
+    ignore_pattern: str | None = None  # nbgrader's IgnorePattern.pattern (stderr lines that do not count)
 
 
 _STATE: dict[str, Any] = {}
@@ -200,7 +201,8 @@ def grade_notebook(cfg: WorkerConfig, spec: NotebookSpec, path: Path, submitted:
         except Exception as e:
             flags.append(flag("kernel_start", f"沙箱内核无法启动:{type(e).__name__}", f"sandbox kernel failed to start: {type(e).__name__}"))
         bridge = _Bridge(kernel)
-        evaluator = TrustedEvaluator(bridge.fetch, bridge.call, timeout_s=min(cfg.limits.cell_timeout_s, 60))
+        evaluator = TrustedEvaluator(bridge.fetch, bridge.call, timeout_s=min(cfg.limits.cell_timeout_s, 60),
+                                     ignore_pattern=cfg.ignore_pattern)
         stopped = False
         specs = spec.by_id()
         for cell in nb["cells"]:
