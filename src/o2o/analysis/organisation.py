@@ -38,6 +38,8 @@ def _dt(s: pd.Series) -> pd.Series:
 
 
 def _window(df: pd.DataFrame, col: str, start: object, end: object) -> pd.DataFrame:
+    if start is None and end is None:
+        return df
     d = _dt(df[col])
     mask = pd.Series(True, index=df.index)
     if start is not None:
@@ -121,7 +123,7 @@ def store_profitability(stores: pd.DataFrame, daily_sales: pd.DataFrame, staff: 
         if staff is None:
             raise DataError("要扣除人工成本,需要同时传入 staff 表。", "To subtract staff cost, pass the staff table too.")
     ds = _window(daily_sales, "date", start, end)
-    g = ds.groupby("store_id", sort=True).agg(days=("date", "nunique"), sales_yuan=("sales_yuan", "sum"),
+    g = ds.groupby("store_id", sort=True).agg(days=("date", "size"), sales_yuan=("sales_yuan", "sum"),
                                                gross_margin_yuan=("gross_margin_yuan", "sum"))
     keep = [c for c in ["store_id", "store_name", "city", "format", "ownership", "pilot_group", "monthly_rent_yuan"]
             if c in stores.columns]
@@ -231,7 +233,8 @@ def pilot_monthly(stores: pd.DataFrame, daily_sales: pd.DataFrame, scenes: pd.Da
     _need(stores, "stores", ["store_id", "pilot_group"])
     _need(daily_sales, "daily_sales", ["store_id", "date", "sales_yuan", "new_members"])
     grp = stores.set_index("store_id")["pilot_group"]
-    ds = daily_sales[daily_sales["store_id"].map(grp).isin(groups)].copy()
+    ids = grp.index[grp.isin(groups)]
+    ds = daily_sales.loc[daily_sales["store_id"].isin(ids), ["store_id", "date", "sales_yuan", "new_members"]].copy()
     ds["pilot_group"] = ds["store_id"].map(grp)
     ds["month"] = _dt(ds["date"]).dt.to_period("M").dt.to_timestamp()
     out = ds.groupby(["month", "pilot_group"]).agg(
@@ -283,7 +286,7 @@ def convection_by_store(stores: pd.DataFrame, staff: pd.DataFrame, daily_sales: 
     _need(staff, "staff", ["staff_id", "store_id"])
     _need(daily_sales, "daily_sales", ["store_id", "date", "tickets", "member_tickets", "new_members"])
     ds = _window(daily_sales, "date", start, end)
-    g = ds.groupby("store_id").agg(days=("date", "nunique"), new_members=("new_members", "sum"),
+    g = ds.groupby("store_id").agg(days=("date", "size"), new_members=("new_members", "sum"),
                                    tickets=("tickets", "sum"), member_tickets=("member_tickets", "sum"))
     keep = [c for c in ["store_id", "city", "format", "ownership", "pilot_group"] if c in stores.columns]
     out = stores[keep].merge(g, left_on="store_id", right_index=True, how="inner")
