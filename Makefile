@@ -23,7 +23,7 @@ help: ## 显示所有目标 / list all targets
 	@echo
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
-	@echo "变量 / variables: SCALE=$(SCALE) (data-big), FULL=1 (data-big), PYTEST_ARGS=..., ARGS=... (app/grade/bundle/bench)"
+	@echo "变量 / variables: SCALE=$(SCALE) (data-big), FULL=1 (data-big), PYTEST_ARGS=..., ARGS=... (lab/app/grade/bundle/bench)"
 
 lab: env data-ensure ## 打开课程(中文 JupyterLab)/ open the course in JupyterLab (Chinese UI)
 	$(BIN)/o2o lab $(ARGS)
@@ -43,10 +43,10 @@ app: env data-ensure ## 用 Voila 提供交互应用 / serve the Voila apps
 bench: env data-ensure ## 运行 benchmarks/bench_*.py,结果写入 benchmarks/results / run the benchmarks
 	$(BIN)/python benchmarks/run_all.py $(ARGS)
 
-grade: env ## 批改作业(nbgrader)/ grade assignments (nbgrader)
+grade: env ## 在沙箱中并行批改全班作业(nbgrader)/ autograde a class, sandboxed (nbgrader)
 	$(BIN)/o2o grade $(ARGS)
 
-bundle: env ## 打包作业发布包 / bundle assignments for release
+bundle: env ## 生成发给学生的课程包 / build the student bundle
 	$(BIN)/o2o bundle $(ARGS)
 
 env: $(STAMP) ## 创建或更新 .venv / create or update .venv

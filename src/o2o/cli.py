@@ -39,8 +39,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "data": ("o2o.data.commands", "生成、检查数据集 / build and check the dataset"),
     "lab": ("o2o.lab", "以中文界面打开课程 / open the course in JupyterLab (Chinese UI)"),
     "app": ("o2o.apps.commands", "用 Voila 提供交互应用 / serve the Voila apps"),
-    "grade": ("o2o.grading.commands", "用 nbgrader 批改作业 / grade assignments with nbgrader"),
-    "bundle": ("o2o.grading.commands", "打包作业发布包 / bundle assignments for release"),
+    "grade": ("o2o.grading.commands", "并行、沙箱化地自动评分全班作业 / autograde a class in parallel, sandboxed"),
+    "bundle": ("o2o.grading.commands", "生成发给学生的课程包 / build the student bundle"),
 }
 
 DESCRIPTION = """\
