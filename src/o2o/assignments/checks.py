@@ -345,3 +345,71 @@ def check_scene(value: Any, name: str, question: str, world: Any = None, **rules
             "The scene does not meet the question's constraints:\n" + "\n".join(f"   - {en}" for _, en in failures),
         )
     ok(question, f"场景有效,满足题目列出的 {len(rules)} 项约束")
+
+
+# ---------------------------------------------------------------------------- 5W thresholds
+#: Monte Carlo settings every graded simulation uses (public checks and hidden tests alike).
+GRADING_DRAWS = 200
+GRADING_SEED = 2015
+
+
+def simulate_answer(scene: Any, world: Any) -> tuple[Any, Any]:
+    """Simulate a scene with the grading settings; returns ``(SimResult, FiveWReport)``."""
+    from o2o.scenes import evaluate, simulate
+
+    result = simulate(scene, world, draws=GRADING_DRAWS, seed=GRADING_SEED)
+    return result, evaluate(result)
+
+
+def fivew_shortfalls(report: Any, thresholds: dict[str, float]) -> list[tuple[str, str]]:
+    """Which 5W thresholds a report misses. Keys: ``Who``…``Worth`` and ``overall``."""
+    from o2o.scenes.fivew import DIMENSION_ZH
+
+    out = []
+    for key, need in thresholds.items():
+        got = report.overall if key == "overall" else report.scores[key]
+        if got < need:
+            label = "5W 平均分" if key == "overall" else f"{key}({DIMENSION_ZH[key]})"
+            out.append((f"{label} = {got:.1f},要求至少 {need:g}", f"{key} = {got:.1f}, needs at least {need:g}"))
+    return out
+
+
+def check_fivew(
+    value: Any,
+    name: str,
+    question: str,
+    world: Any,
+    thresholds: dict[str, float],
+    min_margin_per_yuan: float | None = None,
+    **rules: Any,
+) -> None:
+    """A scene answer that meets the stated constraints and, simulated, reaches the 5W thresholds.
+
+    The simulation uses the grading settings (:data:`GRADING_DRAWS`, :data:`GRADING_SEED`), so the
+    scores shown here are the ones the grader sees.
+    """
+    scene = scene_from_answer(value, name, question, world)
+    failures = scene_rule_failures(scene, rules, world)
+    if failures:
+        raise AnswerError(
+            f"{question}:场景还不满足题目的要求:\n" + "\n".join(f"   - {zh}" for zh, _ in failures),
+            "The scene does not meet the question's constraints:\n" + "\n".join(f"   - {en}" for _, en in failures),
+        )
+    result, report = simulate_answer(scene, world)
+    print(f"{question} 模拟 {GRADING_DRAWS} 次(种子 {GRADING_SEED})的 5W 评分 / 5W scores:")
+    print("   " + "  ".join(f"{k} {v:.0f}" for k, v in report.scores.items()) + f"  平均 {report.overall:.1f}")
+    short = fivew_shortfalls(report, thresholds)
+    mpy = float(result.totals()["margin_per_yuan"].mean())
+    if min_margin_per_yuan is not None:
+        print(f"   每元花费带来的增量毛利 / margin per yuan: {mpy:.2f}")
+        if not mpy >= min_margin_per_yuan:
+            short.append((f"每元花费带来的增量毛利 = {mpy:.2f},要求至少 {min_margin_per_yuan:g}",
+                          f"margin per yuan = {mpy:.2f}, needs at least {min_margin_per_yuan:g}"))
+    if short:
+        tips = "\n".join(f"   · {t}" for t in report.feedback("zh"))
+        raise AnswerError(
+            f"{question}:场景有效,但还没达到要求:\n" + "\n".join(f"   - {zh}" for zh, _ in short)
+            + f"\n   5W 反馈:\n{tips}",
+            "The scene is valid but misses the targets:\n" + "\n".join(f"   - {en}" for _, en in short),
+        )
+    ok(question, "场景有效,模拟结果达到题目的门槛")
