@@ -413,3 +413,57 @@ def check_fivew(
             "The scene is valid but misses the targets:\n" + "\n".join(f"   - {en}" for _, en in short),
         )
     ok(question, "场景有效,模拟结果达到题目的门槛")
+
+
+# ---------------------------------------------------------------------------- the capstone plan
+def plan_from_answer(value: Any, name: str, question: str, world: Any = None) -> list[Any]:
+    """A plan answer (a list of exactly three scene dicts) as three valid ``Scene`` objects."""
+    from o2o.assignments.plans import PLAN_SIZE
+
+    require(value, name, question)
+    if type(value) is not list:
+        raise AnswerError(
+            f"{question}:{name} 应是列表 list,里面放 {PLAN_SIZE} 个场景字典:[dict(...), dict(...), dict(...)];"
+            f"现在是 {_type_name(value)}。",
+            f"{name} must be a list of {PLAN_SIZE} scene dicts, got {_type_name(value)}.",
+        )
+    if len(value) != PLAN_SIZE:
+        raise AnswerError(
+            f"{question}:方案应恰好包含 {PLAN_SIZE} 个场景,现在有 {len(value)} 个。",
+            f"The plan must hold exactly {PLAN_SIZE} scenes, it has {len(value)}.",
+        )
+    return [scene_from_answer(v, f"{name}[{i}]", f"{question}(第{i + 1}个场景)", world) for i, v in enumerate(value)]
+
+
+def check_plan(value: Any, name: str, question: str, world: Any, store: int, **rules: Any) -> None:
+    """The capstone plan meets every stated constraint; prints it as one line for the class debrief."""
+    from o2o.assignments.plans import PLAN_MARKER, PlanRules, plan_json, rule_failures
+
+    scenes = plan_from_answer(value, name, question, world)
+    failures = rule_failures(scenes, PlanRules(store=store, **rules), world)
+    if failures:
+        raise AnswerError(
+            f"{question}:方案还不满足题目的要求:\n" + "\n".join(f"   - {zh}" for zh, _ in failures),
+            "The plan does not meet the constraints:\n" + "\n".join(f"   - {en}" for _, en in failures),
+        )
+    print(f"{PLAN_MARKER} {plan_json(scenes)}")
+    ok(question, "方案有效,满足题目列出的约束")
+
+
+def check_plan_results(value: Any, name: str, question: str, world: Any, store: int, **rules: Any) -> None:
+    """The capstone plan, simulated scene by scene, reaches the stated 5W and margin targets."""
+    from o2o.assignments.plans import PlanRules, margin_ratio, performance_failures, plan_table
+
+    scenes = plan_from_answer(value, name, question, world)
+    table = plan_table(scenes, world)
+    shown = table[["战役", "上线", "Who", "What", "Way", "Why", "Worth", "5W平均", "增量毛利(元)", "花费(元)"]]
+    print(f"{question} 模拟结果({GRADING_DRAWS} 次,种子 {GRADING_SEED}):")
+    print(shown.round(1).to_string())
+    print(f"整个方案每元花费带来的增量毛利 / plan margin per yuan: {margin_ratio(table):.2f}")
+    failures = performance_failures(table, PlanRules(store=store, **rules))
+    if failures:
+        raise AnswerError(
+            f"{question}:方案还没达到目标:\n" + "\n".join(f"   - {zh}" for zh, _ in failures),
+            "The plan misses its targets:\n" + "\n".join(f"   - {en}" for _, en in failures),
+        )
+    ok(question, "方案的模拟结果达到题目的目标")
