@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from o2o.widgets.base import (
+    Displayable,
     FrozenHBox,
     FrozenHTML,
     FrozenVBox,
@@ -24,7 +25,7 @@ SYNTHETIC = ("数据为合成数据(仿便利店连锁),不是任何公司的真
              "The data is synthetic (a convenience-chain look-alike), not any company's records.")
 
 
-class App(FrozenVBox):
+class App(Displayable, FrozenVBox):
     """An app: header (title, note, 中文/English) above the panels it composes.
 
     Subclasses set ``title_zh``/``title_en``/``intro_zh``/``intro_en`` and implement

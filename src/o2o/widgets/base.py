@@ -428,6 +428,47 @@ def lang_toggle(lang: str = "zh") -> W.ToggleButtons:
     return w
 
 
+# --------------------------------------------------------------------------- figures at display time
+
+
+def iter_widgets(root: W.Widget):
+    """``root`` and every widget below it (through ``children``)."""
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        w = stack.pop()
+        if id(w) in seen:
+            continue
+        seen.add(id(w))
+        yield w
+        stack.extend(getattr(w, "children", ()) or ())
+
+
+def refresh_figures(root: W.Widget) -> None:
+    """Copy every nested plotly figure's current data and layout into its widget state.
+
+    plotly does this only when a figure is itself displayed; a figure inside a box keeps
+    the state it was created with, and a page that connects later (Voila renders after the
+    notebook ran) would draw that stale state.
+    """
+    from copy import deepcopy
+
+    from plotly.basewidget import BaseFigureWidget
+
+    for w in iter_widgets(root):
+        if isinstance(w, BaseFigureWidget):
+            w._widget_layout = deepcopy(w._layout_obj._props)
+            w._widget_data = deepcopy(w._data)
+
+
+class Displayable:
+    """Mixin: refresh nested figures whenever the widget is displayed."""
+
+    def _repr_mimebundle_(self, **kwargs: Any):  # type: ignore[override]
+        refresh_figures(self)  # type: ignore[arg-type]
+        return super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+
+
 # --------------------------------------------------------------------------- containers
 
 
@@ -451,7 +492,7 @@ class FrozenHTML(_Frozen, W.HTML):
     """An ``HTML`` display the page cannot rewrite."""
 
 
-class Panel(FrozenVBox):
+class Panel(Displayable, FrozenVBox):
     """Base of the kit's compound widgets.
 
     Subclasses build private child widgets in ``_build_*`` methods, keep state on

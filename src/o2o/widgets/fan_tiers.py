@@ -82,10 +82,12 @@ class FanTiers(Panel):
                             specs=[[{"type": "xy"}, {"type": "domain"}]])
         counts = self.counts_by_month()
         for j, tier in enumerate(TIERS):
-            fig.add_trace(go.Bar(x=self._months, y=counts[:, j], name=tier, marker_color=TIER_COLOURS[j],
+            fig.add_trace(go.Bar(x=self._months, y=counts[:, j].tolist(), name=tier, marker_color=TIER_COLOURS[j],
                                  hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>"), row=1, col=1)
-        fig.add_trace(go.Sankey(arrangement="fixed", node={"label": [], "pad": 12, "thickness": 14},
-                                link={"source": [], "target": [], "value": []}), row=1, col=2)
+        # the Sankey starts with real nodes and links: an empty one breaks plotly's front end
+        nodes, links = self._sankey_data()
+        fig.add_trace(go.Sankey(arrangement="fixed", node={"pad": 12, "thickness": 14, **nodes}, link=links),
+                      row=1, col=2)
         fig.update_layout(barmode="stack", height=460, margin={"l": 40, "r": 10, "t": 50, "b": 40},
                           legend={"orientation": "h", "y": -0.12})
         self._fig = figure(fig)
@@ -133,6 +135,23 @@ class FanTiers(Panel):
         if problem is not None:
             self._messages.show(problem, "warning", lang)
             return
+        nodes, links = self._sankey_data()
+        with self._fig.batch_update():
+            for j, tier in enumerate(TIERS):
+                self._fig.data[j].name = label(tier, lang)
+            sk = self._fig.data[len(TIERS)]
+            sk.node.label, sk.node.color = nodes["label"], nodes["color"]
+            sk.link.source, sk.link.target = links["source"], links["target"]
+            sk.link.value, sk.link.color = links["value"], links["color"]
+            ma, mb = self._month_a.value, self._month_b.value
+            self._fig.layout.title = tr(f"粉丝分层(合成数据):各月人数,与 {ma} → {mb} 的流动",
+                                        f"Fan tiers (synthetic data): members by month, and moves {ma} → {mb}", lang)
+        self._summary.value = self._summary_html()
+        self._messages.clear()
+
+    def _sankey_data(self) -> tuple[dict, dict]:
+        """Nodes and links of the moves from month A to month B (also sets :attr:`matrix`)."""
+        lang = self.lang
         ia, ib = self._months.index(self._month_a.value), self._months.index(self._month_b.value)
         self.matrix = transition_matrix(self._codes[:, ia], self._codes[:, ib])
         a_labels = [tr(NEW, "not yet members", lang)] + [label(t, lang) for t in TIERS]
@@ -148,17 +167,11 @@ class FanTiers(Panel):
                     same = i > 0 and j == i - 1
                     col.append("rgba(152,162,179,0.35)" if same else ("rgba(46,144,250,0.45)" if up else "rgba(240,68,56,0.45)"))
         ma, mb = self._month_a.value, self._month_b.value
-        with self._fig.batch_update():
-            for j, tier in enumerate(TIERS):
-                self._fig.data[j].name = label(tier, lang)
-            sk = self._fig.data[len(TIERS)]
-            sk.node.label = [f"{s} ({ma})" for s in a_labels] + [f"{s} ({mb})" for s in b_labels]
-            sk.node.color = ["#d0d5dd"] + list(TIER_COLOURS) + list(TIER_COLOURS)
-            sk.link.source, sk.link.target, sk.link.value, sk.link.color = src, tgt, val, col
-            self._fig.layout.title = tr(f"粉丝分层(合成数据):各月人数,与 {ma} → {mb} 的流动",
-                                        f"Fan tiers (synthetic data): members by month, and moves {ma} → {mb}", lang)
-        self._summary.value = self._summary_html()
-        self._messages.clear()
+        nodes = {"label": [f"{s} ({ma})" for s in a_labels] + [f"{s} ({mb})" for s in b_labels],
+                 "color": ["#d0d5dd"] + list(TIER_COLOURS) + list(TIER_COLOURS)}
+        if not val:  # nobody in month B: one empty link keeps the diagram drawable
+            src, tgt, val, col = [1], [len(TIERS) + 1], [0], ["rgba(0,0,0,0)"]
+        return nodes, {"source": src, "target": tgt, "value": val, "color": col}
 
     def moves(self) -> dict[str, int]:
         """Members who moved up, down, stayed, or joined between month A and month B."""

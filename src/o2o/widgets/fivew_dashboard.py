@@ -186,13 +186,14 @@ class FiveWDashboard(Panel):
                 t.x, t.y = [], []
             return
         res = self.result
-        days = np.arange(1, res.n_days + 1)
+        days = list(range(1, res.n_days + 1))
         cm = res.cumulative("incremental_margin_yuan")
         cc = res.cumulative("cost_yuan")
-        hi.x, hi.y = days, np.percentile(cm, 95, axis=0)
-        lo.x, lo.y = days, np.percentile(cm, 5, axis=0)
-        margin.x, margin.y = days, cm.mean(0)
-        cost.x, cost.y = days, cc.mean(0)
+        # plain lists: plotly's binary array path fails in the front end
+        hi.x, hi.y = days, np.percentile(cm, 95, axis=0).round(2).tolist()
+        lo.x, lo.y = days, np.percentile(cm, 5, axis=0).round(2).tolist()
+        margin.x, margin.y = days, cm.mean(0).round(2).tolist()
+        cost.x, cost.y = days, cc.mean(0).round(2).tolist()
         d = min(self.day, res.n_days)
         today.x, today.y = [d], [float(cm.mean(0)[d - 1])]
         self._fig.layout.xaxis.title = tr("第几天", "day", lang)

@@ -109,10 +109,11 @@ class StoreNetwork(Panel):
         self._city_names = names
         self._fig = figure(data=traces)
         self._fig.update_layout(
-            height=560, margin={"l": 10, "r": 10, "t": 40, "b": 10}, plot_bgcolor="white",
-            legend={"orientation": "h", "y": -0.02},
-            xaxis={"visible": False, "range": [109.5, 117.5]},
-            yaxis={"visible": False, "range": [20.0, 25.8], "scaleanchor": "x", "scaleratio": geo.aspect_ratio()},
+            width=940, height=720, margin={"l": 10, "r": 10, "t": 50, "b": 10}, plot_bgcolor="white",
+            legend={"orientation": "h", "y": 0.02, "x": 0.02},
+            xaxis={"visible": False, "range": [109.6, 117.4], "constrain": "domain"},
+            yaxis={"visible": False, "range": [20.1, 25.7], "scaleanchor": "x", "scaleratio": geo.aspect_ratio(),
+                   "constrain": "domain"},
         )
 
     # ------------------------------------------------------------------ behaviour
@@ -164,8 +165,9 @@ class StoreNetwork(Panel):
                 tr_ = self._fig.data[2 + i]
                 if i < len(cats):
                     part = sel.loc[sel[colour_col] == cats[i]]
-                    tr_.x = part["lon"].to_numpy()
-                    tr_.y = part["lat"].to_numpy()
+                    # plain lists (rounded to ~10 m): the binary array path breaks plotly's front end
+                    tr_.x = part["lon"].round(4).tolist()
+                    tr_.y = part["lat"].round(4).tolist()
                     tr_.text = (part["store_name"] + " · " + part["city"].map(lambda c: label(c, lang))
                                 + " · " + part["format"].map(lambda f: label(f, lang))).tolist()
                     tr_.name = f"{label(cats[i], lang)} ({len(part):,})"

@@ -1,0 +1,83 @@
+"""Each app loads in Chromium, its main interaction works, Chinese renders, no JS errors."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from o2o_browser import MATURITY, NETWORK, SIMULATOR, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+RADAR_R = "() => { const g = document.querySelector('.js-plotly-plot'); return g && g.data ? Array.from(g.data[0].r) : null; }"
+
+
+def _cjk_font_installed() -> bool:
+    out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
+    return "Noto Sans CJK" in out or "Noto Serif CJK" in out
+
+
+def _text_width(page, selector: str) -> float:
+    return page.eval_on_selector(selector, "el => el.getBoundingClientRect().width")
+
+
+def test_scene_simulator_simulates_and_the_radar_shows_new_values(page, app_server):
+    page.goto(app_server.app_url(SIMULATOR))
+    button = page.get_by_role("button", name="模拟这个场景")
+    button.wait_for()
+    page.wait_for_function(f"({RADAR_R})() !== null")
+    before = page.evaluate(RADAR_R)
+    assert before == [0, 0, 0, 0, 0, 0]
+    # change the design: a longer, bigger scene (answered by the kernel's summary line)
+    budget = page.get_by_label("预算(元)")
+    budget.fill("4800")
+    budget.press("Enter")
+    page.locator(".o2o-scene-summary", has_text="4,800").wait_for()
+    button.click()
+    page.wait_for_function(f"(({RADAR_R})() || []).some(v => v > 0)")
+    after = page.evaluate(RADAR_R)
+    assert after != before and all(0 <= v <= 100 for v in after)
+    who = page.locator("td.o2o-score[data-w='Who']").inner_text()
+    assert float(who) == pytest.approx(after[0], abs=0.51)
+    page.get_by_text("第 7 天").first.wait_for()
+    assert _cjk_font_installed()
+    assert _text_width(page, "h2") > 50  # the Chinese title is laid out with real glyphs
+    screenshot(page, "app-scene-simulator")
+    assert page.console.errors == []
+
+
+def test_store_network_filters_the_map(page, app_server):
+    page.goto(app_server.app_url(NETWORK))
+    page.get_by_text("门店网络", exact=True).first.wait_for()
+    points = ("() => { const g = document.querySelector('.js-plotly-plot'); if (!g || !g.data) return -1;"
+              " return Array.from(g.data).slice(2).reduce((n, t) => n + (t.visible === false ? 0 : t.x.length), 0); }")
+    page.wait_for_function(f"({points})() > 5000")
+    total = page.evaluate(points)
+    page.get_by_label("城市").select_option(label="深圳")
+    page.wait_for_function(f"({points})() < {total}")
+    shown = page.evaluate(points)
+    assert 0 < shown < total
+    page.get_by_text(f"显示 {shown:,} 家门店", exact=False).wait_for()
+    screenshot(page, "app-store-network")
+    assert page.console.errors == []
+
+
+def test_maturity_self_test_reaches_a_stage_and_switches_to_english(page, app_server):
+    page.goto(app_server.app_url(MATURITY))
+    page.get_by_role("button", name="查看评估结果").wait_for()
+    rows = page.locator(".widget-toggle-buttons")
+    # answer every statement "4" (the language switch is toggle buttons too: skip it)
+    count = rows.count()
+    for i in range(count):
+        buttons = rows.nth(i).get_by_role("button", name="4", exact=True)
+        if buttons.count():
+            buttons.click()
+    page.get_by_text("已回答 25 / 25 题").wait_for()
+    page.get_by_role("button", name="查看评估结果").click()
+    page.get_by_text("已到达").wait_for()
+    screenshot(page, "app-maturity")
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("button", name="Assess").wait_for()
+    page.get_by_text("Reached").wait_for()
+    assert page.console.errors == []
