@@ -58,3 +58,17 @@ def test_every_lesson_file_is_in_the_syllabus():
 @pytest.mark.parametrize("path", ["course/index.ipynb"])
 def test_course_home_exists(path):
     assert (REPO / path).is_file()
+
+
+def test_tables_read_by_a_lesson_are_listed(lesson):
+    import re
+
+    from lesson_helpers import read_notebook
+
+    path = REPO / lesson.file
+    assert path.is_file(), f"missing {lesson.file}"
+    code = "\n".join(c.source for c in read_notebook(path).cells if c.cell_type == "code")
+    used = set(re.findall(r"\bds\.(\w+)\b", code)) | set(re.findall(r"""\bds\.table\(\s*["'](\w+)["']""", code))
+    used &= TABLES
+    missing = sorted(used - set(lesson.tables))
+    assert not missing, f"{lesson.file} reads {missing}, not listed under tables in course/syllabus.yml"
