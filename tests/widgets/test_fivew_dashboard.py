@@ -59,3 +59,16 @@ def test_reference_and_clamped_scores(result):
     assert d._fig.data[1].visible and d._fig.data[1].name == "历史 #1"
     d.set_lang("en")
     assert d._fig.data[0].theta[0] == "Who" and "Scene totals" in d._scores_html.value
+
+
+def test_with_the_real_evaluation(result):
+    from o2o.scenes.fivew import evaluate
+
+    rep = evaluate(result)
+    d = FiveWDashboard()
+    d.show(result, rep)
+    assert list(d._fig.data[0].r)[:5] == pytest.approx([rep.scores[w] for w in FIVE_W])
+    assert "得分依据" in d._scores_html.value
+    first = rep.evidence.iloc[0]
+    assert str(first["item"]) in d._scores_html.value
+    assert rep.feedback("zh")[0][:10] in d._feedback_html.value

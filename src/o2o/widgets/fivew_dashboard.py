@@ -212,6 +212,7 @@ class FiveWDashboard(Panel):
         for w in FIVE_W:
             rows.append(f"<tr><td>{html.escape(axis_label(w, lang))}</td><td class='o2o-score' data-w='{w}'>{s[w]:.0f}</td>"
                         + (f"<td>{ref[w]:.0f}</td>" if ref else "") + "</tr>")
+        evidence = self._evidence_table(lang)
         metrics = ""
         if self.result is not None:
             summ = self.result.summary()
@@ -228,7 +229,28 @@ class FiveWDashboard(Panel):
                 mrows.append(f"<tr><td>{html.escape(str(name))}</td><td>{val}</td></tr>")
             cap = tr("整场合计:均值(5%–95% 区间)", "Scene totals: mean (5%–95% band)", lang)
             metrics = f"<p><b>{cap}</b></p><table>{''.join(mrows)}</table>"
-        return f"<table class='o2o-5w'>{''.join(rows)}</table>{metrics}"
+        return f"<table class='o2o-5w'>{''.join(rows)}</table>{evidence}{metrics}"
+
+    def _evidence_table(self, lang: str) -> str:
+        """The rows behind every point of the scores (``report.evidence``), when the report has them."""
+        ev = getattr(self.report, "evidence", None)
+        if ev is None or not hasattr(ev, "iterrows") or len(ev) == 0:
+            return ""
+        rows = []
+        for _, r in ev.iterrows():
+            item = r.get("item_en", r.get("item", "")) if lang == "en" else r.get("item", "")
+            value = r.get("value", "")
+            if isinstance(value, float):
+                value = _fmt(value) if abs(value) >= 10 else f"{value:.3g}"
+            pts = r.get("points", "")
+            mx = r.get("max_points", "")
+            rows.append(f"<tr><td>{html.escape(str(r.get('dimension', '')))}</td><td>{html.escape(str(item))}</td>"
+                        f"<td>{html.escape(str(value))}</td><td>{pts:.0f} / {mx:.0f}</td></tr>"
+                        if isinstance(pts, (int, float)) and isinstance(mx, (int, float)) else
+                        f"<tr><td>{html.escape(str(r.get('dimension', '')))}</td><td>{html.escape(str(item))}</td>"
+                        f"<td>{html.escape(str(value))}</td><td></td></tr>")
+        cap = tr("得分依据", "Where the points come from", lang)
+        return f"<p><b>{cap}</b></p><table class='o2o-evidence'>{''.join(rows)}</table>"
 
     def _day_table(self, lang: str) -> str:
         if self.result is None:
