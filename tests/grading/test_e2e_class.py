@@ -6,6 +6,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -140,8 +141,8 @@ def test_feedback_hides_hidden_tests_and_escapes_html(graded_class) -> None:
         text = page.read_text(encoding="utf-8")
         for secret in ("double(21)", "HIDDEN TESTS", "assert type(top) is list", "东莞\": 15.0"):
             assert secret not in text, (page, secret)
-        for bad in ("<script>alert", "onerror=alert", "onmouseover=alert", "javascript:alert"):
-            assert bad not in text, (page, bad)
+        for bad in (r"<script>alert", r"<[a-z]+[^>]*\son\w+\s*=", r"href=[\"']?\s*javascript:"):
+            assert not re.search(bad, text, re.I), (page, bad)
 
 
 def test_export_lists_every_student(graded_class) -> None:

@@ -69,7 +69,8 @@ def sanitize_output(out: dict[str, Any]) -> dict[str, Any]:
 def escape_markdown(source: str) -> str:
     """Neutralise raw HTML and script links in a student's markdown (renders the same text)."""
     s = source.replace("&", "&amp;").replace("<", "&lt;")
-    return re.sub(r"(?i)(java|vb)script\s*:", lambda m: m.group(0)[:-1] + "&#58;", s)
+    # a space inside the scheme stops it being a URL scheme at all (an entity would be decoded back)
+    return re.sub(r"(?i)\b(java|vb)(script)\s*:", r"\1 \2 :", s)
 
 
 def sanitize_notebook(nb: dict[str, Any], release_sources: dict[str, str] | None = None) -> dict[str, Any]:
