@@ -11,9 +11,13 @@ from .model import PROBLEM_CODES, Problem, Scene
 from .params import DEFAULT_PARAMS, ModelParams
 from .simulate import METRIC_LABELS, METRICS, SimResult, simulate
 from .world import World
+from .fivew import FiveWReport, evaluate
+from .did import ABResult, DIDResult, ab_test, did, pilot_panel
+from .history import evaluate_history, historical_scene, history_result, simulate_history
 
 __all__ = [
     "Scene", "Problem", "PROBLEM_CODES", "SCENE_CATALOG", "BATTLE_TYPE", "BATTLE_PROFILES", "CHANNELS",
     "INCENTIVE_TYPES", "INITIATORS", "TARGET_TIERS", "TIERS", "World", "simulate", "SimResult", "METRICS",
-    "METRIC_LABELS", "ModelParams", "DEFAULT_PARAMS",
+    "METRIC_LABELS", "ModelParams", "DEFAULT_PARAMS", "evaluate", "FiveWReport", "did", "ab_test", "DIDResult",
+    "ABResult", "pilot_panel", "historical_scene", "evaluate_history", "history_result", "simulate_history",
 ]

@@ -115,6 +115,12 @@ def _saturate(cum_exposure: np.ndarray, pool: np.ndarray) -> np.ndarray:
     return pool * -np.expm1(-cum_exposure / pool)
 
 
+def _round_daily(daily: np.ndarray) -> np.ndarray:
+    """Whole numbers per day whose running totals are the rounded running totals of ``daily``."""
+    cum = np.floor(np.cumsum(daily, axis=-1) + 0.5)
+    return np.diff(cum, axis=-1, prepend=0.0)
+
+
 def _new_from_cum(cum_unique: np.ndarray) -> np.ndarray:
     """Daily new reach from cumulative reach along the last axis."""
     return np.diff(cum_unique, axis=-1, prepend=0.0)
@@ -203,7 +209,8 @@ def run(world: World, x: Inputs, G: int, rng: np.random.Generator, prm: ModelPar
 
     def coefs(att: np.ndarray, redeem: np.ndarray) -> dict[str, np.ndarray]:
         app = 0.3 + 0.7 * att
-        basket = ticket * b["basket"] + redeem * x.incentive_yuan * x.topup
+        topup = redeem * x.incentive_yuan * x.topup          # extra basket to reach the incentive's threshold
+        basket = ticket * b["basket"] + topup
         cv = b["visit"] * common
         out = {}
         vis_b = prm.visit_rate_broadcast * app * cv
@@ -214,7 +221,7 @@ def run(world: World, x: Inputs, G: int, rng: np.random.Generator, prm: ModelPar
             ("B", vis_b, vis_b * conv_v, basket * (1 - prm.cannibal_others), (1 - member_b) * join,
              member_b * target_frac * upg),
             ("F", vis_f, vis_f * conv_v, basket * (1 - prm.cannibal_fans), 0.0 * join, upg),
-            ("I", 0.0 * vis_b, conv_i, basket * prm.instore_addon_share, (1 - member_i) * join,
+            ("I", 0.0 * vis_b, conv_i, ticket * b["basket"] * prm.instore_addon_share + topup, (1 - member_i) * join,
              member_i * target_frac * upg),
             ("C", vis_c, vis_c * conv_v, basket * (1 - prm.cannibal_others), prm.cascade_nonmember_share * join,
              (1 - prm.cascade_nonmember_share) * target_frac * upg),
@@ -299,11 +306,12 @@ def run(world: World, x: Inputs, G: int, rng: np.random.Generator, prm: ModelPar
         if store_c is not None:
             store_c += new_c * a_k
         # today's shares and tomorrow's cascade reach
-        p = (pc_wo + f[:, None] * dp) * (eta[:, k:k + 1] * novelty[k]) * a_k
+        # no day shock here: weights on saturating reach must not rise over time (see docs, "monotonicity")
+        p = (pc_wo + f[:, None] * dp) * (novelty[k] * a_k)
         np.minimum(p, 1.0, out=p)
         casc = p * new_c
         casc *= prm.cascade_forward
-        sh = p * (seed_share_w[:, :, k] * eta[:, k:k + 1]) + casc
+        sh = p * seed_share_w[:, :, k] + casc
         shares[:, k] = sh.sum(1)
         shares_c[:, k] = casc.sum(1)
         cum_y += prm.audience_per_share * sh
@@ -312,8 +320,9 @@ def run(world: World, x: Inputs, G: int, rng: np.random.Generator, prm: ModelPar
         cum_c = c_now
 
     res: dict[str, np.ndarray] = {}
-    res["reach_broadcast"] = np.floor(reach_b * eta * act_f + 0.5)
-    res["reach_p2p"] = np.floor(reach_fi * eta * eps * act_f + reach_c + 0.5)
+    # round the running totals (not each day) so that totals keep the model's monotonicity
+    res["reach_broadcast"] = _round_daily(np.broadcast_to(reach_b * act_f, (G, T)))
+    res["reach_p2p"] = _round_daily(reach_fi * eps * act_f + reach_c)
 
     def noisy(lam: np.ndarray, zz: np.ndarray) -> np.ndarray:
         lam = np.maximum(lam, 0.0)
@@ -364,8 +373,8 @@ def run(world: World, x: Inputs, G: int, rng: np.random.Generator, prm: ModelPar
             casc_reach = casc_reach[labels] * alloc
         casc_store = casc_reach[:, None] * (fmean * cw["C"][0] + (1 - fmean) * cwo["C"][0])
         tot = seed_store + casc_store
-        res["_store_reach_broadcast"] = new_b.sum(-1)[0] * eta.mean()
-        res["_store_reach_p2p"] = (new_f + new_i).sum(-1)[0] * eta.mean() * eps.mean() + casc_reach
+        res["_store_reach_broadcast"] = new_b.sum(-1)[0]
+        res["_store_reach_p2p"] = (new_f + new_i).sum(-1)[0] * eps.mean() + casc_reach
         for i, name in enumerate(_K):
             res[f"_store_{name}"] = tot[:, i]
     return res

@@ -40,7 +40,7 @@ class ModelParams:
     incentive_perceived: dict[str, float] = field(default_factory=_perceived)   # value felt per yuan of face value
     incentive_unit_cost: dict[str, float] = field(default_factory=_unit_cost)   # cost to the chain per yuan of face value
     incentive_topup: dict[str, float] = field(default_factory=_topup)  # extra basket (yuan) per yuan of incentive
-    squad_ops_yuan_per_store_day: float = 30.0   # about one staff hour a day spent running the scene
+    squad_ops_yuan_per_store_day: float = 15.0   # about half a staff hour a day spent running the scene
     hq_setup_yuan: float = 15000.0               # design, approval, printing of an HQ campaign (day 1)
     hq_material_yuan_per_store: float = 30.0     # posters and display material sent to each store (day 1)
 
@@ -84,12 +84,12 @@ class ModelParams:
 
     # --- visits, conversions, members -------------------------------------------------
     visit_rate_broadcast: float = 0.01     # visits per person reached by an ad (full appeal)
-    visit_rate_fans: float = 0.25          # visits per fan reached by a personal post
-    visit_rate_cascade: float = 0.08       # visits per friend-of-fan reached by a share
-    conversion_visit: float = 0.6          # visitors who came for the scene and buy in it
+    visit_rate_fans: float = 0.50          # visits per fan reached by a personal post
+    visit_rate_cascade: float = 0.10       # visits per friend-of-fan reached by a share
+    conversion_visit: float = 0.8          # visitors who came for the scene and buy in it
     conversion_instore: float = 0.10       # in-store customers who take up the scene (full appeal)
     instore_addon_share: float = 0.3       # in-store take-up adds this share of a ticket
-    cannibal_fans: float = 0.3             # fans' scene visits that would have happened anyway
+    cannibal_fans: float = 0.25            # fans' scene visits that would have happened anyway
     cannibal_others: float = 0.1           # same for everyone else
     join_rate: float = 0.3                 # non-member visitors/buyers who join
     upgrade_rate: float = 0.15             # buying target-tier members who move up a tier

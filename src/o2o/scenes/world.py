@@ -126,8 +126,8 @@ class World:
         ticket_size = np.where(tot_t > 0, tot_s / np.maximum(tot_t, 1), 15.0)
         margin_rate = np.where(tot_s > 0, tot_m / np.maximum(tot_s, 1e-9), 0.25)
         mean_tickets = tot_t / open_days
-        diffs = np.diff(sales, axis=1)
-        both_open = (sales[:, 1:] > 0) & (sales[:, :-1] > 0)
+        diffs = sales[:, 7:] - sales[:, :-7]          # same weekday a week apart: no weekly pattern
+        both_open = (sales[:, 7:] > 0) & (sales[:, :-7] > 0)
         cnt = np.maximum(both_open.sum(1), 1)
         sales_sigma = np.sqrt((np.where(both_open, diffs, 0.0) ** 2).sum(1) / cnt / 2.0)
 

@@ -38,7 +38,7 @@ def make_frames(n_stores: int = 12, seed: int = 1, fans_scale: float = 1.0, rent
     })
     dates = pd.date_range("2015-01-01", "2015-12-31", freq="D")
     level = rng.lognormal(np.log(260), 0.25, n_stores)
-    wk = np.where(dates.dayofweek >= 5, 1.1, 1.0)
+    wk = np.where(dates.day_of_week >= 5, 1.1, 1.0)
     tickets = np.round(level[:, None] * wk[None, :] * rng.lognormal(0, 0.08, (n_stores, len(dates))))
     ticket_size = rng.uniform(14, 18, n_stores)
     sales = tickets * ticket_size[:, None]
