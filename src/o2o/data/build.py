@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import calibration as cal
+from .check import generator_fingerprint
 from .chain import assign_pilot, choose_panel, make_products, make_staff_and_squads, make_stores, product_popularity
 from .panel import StoreInputs, generate_store
 from .sales import (DATES, assemble_daily, baseline_daily, chain_tier_shares, fans_monthly_aggregate,
@@ -150,7 +151,7 @@ def build(out_dir: str | os.PathLike, scale: int = 1, seed: int = 2015, progress
         "notice_zh": "本数据为合成数据,仅供教学,不是任何公司的真实记录。",
         "notice_en": "Synthetic data for teaching; not any company's records.",
         "version": DATASET_VERSION,
-        "seed": seed, "scale": scale, "full": full,
+        "seed": seed, "scale": scale, "full": full, "generator": generator_fingerprint(),
         "panel_store_ids": [int(s) for s in panel_ids],
         "pilot_truth": {
             "start": cal.PILOT_START.isoformat(),

@@ -33,10 +33,33 @@ def referential_problems(ds: Dataset) -> list[str]:
     return problems
 
 
-def check(path: str | os.PathLike | None = None, hashes: bool = True, integrity: bool = True) -> dict:
-    """Validate a whole dataset; return a summary (row counts) or raise :class:`DataError`."""
+def generator_fingerprint() -> str:
+    """A hash of the code that generates the data (o2o.data and the scene model it simulates with).
+
+    Stored in meta.json; ``o2o data ensure`` rebuilds a dataset made by other code, so that the
+    data always matches the package that reads it."""
+    pkg = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    skip = {"commands.py", "docs.py", "load.py", "check.py", "calibration_check.py"}
+    for f in sorted([*(pkg / "data").glob("*.py"), *(pkg / "scenes").glob("*.py")]):
+        if f.name not in skip:
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def check(path: str | os.PathLike | None = None, hashes: bool = True, integrity: bool = True,
+          tables: bool = True, fingerprint: bool = False) -> dict:
+    """Validate a whole dataset; return a summary (row counts) or raise :class:`DataError`.
+
+    ``hashes``: every file matches meta.json; ``tables``: every table loads and fits its schema;
+    ``integrity``: keys are unique and references resolve; ``fingerprint``: the dataset was made by
+    the generator code installed now."""
     ds = Dataset(path)
     zh, en = _rebuild_hint(ds.path)
+    if fingerprint and ds.meta.get("generator") != generator_fingerprint():
+        raise DataError(f"数据集是由另一版本的生成程序生成的。{zh}",
+                        f"The dataset was made by another version of the generator. {en}")
     if hashes:
         for rel, digest in ds.meta.get("files", {}).items():
             f = ds.path / rel
@@ -45,8 +68,15 @@ def check(path: str | os.PathLike | None = None, hashes: bool = True, integrity:
             if _sha256(f) != digest:
                 raise DataError(f"数据文件 {rel} 与生成时不一致(可能被修改或损坏)。{zh}",
                                 f"The data file {rel} differs from when it was built (changed or corrupt). {en}")
+    if not tables:
+        return {"path": str(ds.path), "seed": ds.meta.get("seed"), "scale": ds.meta.get("scale"),
+                "rows": dict(ds.meta.get("row_counts", {}))}
     counts = {name: len(ds.table(name)) for name in TABLES}
     if integrity:
+        for name, t in TABLES.items():
+            if t.key and ds.table(name).duplicated(list(t.key)).any():
+                raise DataError(f"数据表 {name} 的主键 {', '.join(t.key)} 有重复。{zh}",
+                                f"Table {name} has duplicate keys ({', '.join(t.key)}). {en}")
         problems = referential_problems(ds)
         if problems:
             raise DataError("数据表之间的引用不一致:" + "; ".join(problems) + f"。{zh}",

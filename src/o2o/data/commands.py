@@ -153,8 +153,9 @@ def cmd_ensure(args: argparse.Namespace) -> int:
     path = Path(api.default_data_dir())
     if path.is_dir() and any(path.iterdir()):
         try:
-            # file hashes, version and schemas; the slower cross-table check is `o2o data check`
-            api.check(path, integrity=False)
+            # version, generator and file hashes (a hash covers any corruption); the slower
+            # schema and cross-table checks are `o2o data check`
+            api.check(path, integrity=False, tables=False, fingerprint=True)
         except DataError as exc:
             print(
                 f"默认数据集需要重建 / the default dataset must be rebuilt:\n{exc}",
@@ -171,7 +172,7 @@ def cmd_ensure(args: argparse.Namespace) -> int:
         )
     started = time.perf_counter()
     api.build(path, scale=1, seed=DEFAULT_SEED, progress=not args.quiet, full=False)
-    api.check(path, integrity=False)
+    api.check(path, integrity=False, tables=False, fingerprint=True)
     print(
         f"默认数据集已生成,用时 {time.perf_counter() - started:.1f} 秒:{path}\n"
         f"The default dataset is built in {time.perf_counter() - started:.1f} s: {path}"
@@ -190,6 +191,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     report = api.check(path) or {}
     _print_summary(path, report)
     print("检查通过:数据集完整、符合结构定义。 / Check passed: the dataset is complete and matches its schema.")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from o2o.data.docs import render_readme
+
+    out = Path(args.out) if args.out else Path(_api().default_data_dir()).parent / "README.md"
+    out.write_text(render_readme(), encoding="utf-8")
+    print(f"数据字典已写入 / data dictionary written: {out}")
     return 0
 
 
@@ -292,3 +302,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="显示默认数据集的位置、版本和规模。\nShow the default dataset's location, version and size.",
     )
     info.set_defaults(func=cmd_info)
+
+    docs = sub.add_parser(
+        "docs",
+        help="重新生成数据字典 datasets/README.md / regenerate the data dictionary datasets/README.md",
+        description="由表结构定义生成中英文数据字典。\nWrite the bilingual data dictionary from the schema.",
+    )
+    docs.add_argument("--out", metavar="FILE", help="输出文件(默认 datasets/README.md)/ output file")
+    docs.set_defaults(func=cmd_docs)
