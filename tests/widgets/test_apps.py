@@ -65,3 +65,9 @@ def test_missing_dataset_gives_a_friendly_page(tmp_path, monkeypatch):
     text = page.children[0].value
     assert "门店网络" in text and "Traceback" not in text
     assert not isinstance(page, StoreNetworkApp)
+
+
+def test_apps_display_without_errors(dataset):
+    for app in (MaturityApp(), StoreNetworkApp(dataset), SceneSimulatorApp(dataset)):
+        bundle = app._repr_mimebundle_()
+        assert "application/vnd.jupyter.widget-view+json" in bundle

@@ -117,8 +117,8 @@ class SceneSimulatorApp(App):
         self.dashboard = FiveWDashboard(lang=self.lang)
         self.history = HistoryPicker(data.scenes, lang=self.lang)
         self.builder.on_submit(self.run)
-        self.history.on_pick(self._compare)
-        self.history.on_load(self._load)
+        self.history.on_pick(self._compare_history)
+        self.history.on_load(self._load_history)
         self.runs = 0
         return [self.builder, self.history, self.dashboard]
 
@@ -132,7 +132,7 @@ class SceneSimulatorApp(App):
         self.runs += 1
         self.dashboard.show(result, report)
 
-    def _compare(self, scene_id: int, name: str) -> None:
+    def _compare_history(self, scene_id: int, name: str) -> None:
         from o2o.scenes.history import evaluate_history
 
         if scene_id == NONE:
@@ -140,7 +140,7 @@ class SceneSimulatorApp(App):
             return
         self.dashboard.set_reference(evaluate_history(self._ds, scene_id), tr("历史", "history", self.lang) + f" #{scene_id}")
 
-    def _load(self, scene_id: int) -> None:
+    def _load_history(self, scene_id: int) -> None:
         from o2o.scenes.history import historical_scene
 
         scene = historical_scene(self._ds, scene_id)
