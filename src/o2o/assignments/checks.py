@@ -455,6 +455,17 @@ def check_plan_results(value: Any, name: str, question: str, world: Any, store: 
     from o2o.assignments.plans import PlanRules, margin_ratio, performance_failures, plan_table
 
     scenes = plan_from_answer(value, name, question, world)
+    limit = rules.pop("max_total_budget", None)
+    broken = [(f"第{i}个场景:store_ids 应恰好是 [{store}]", f"scene {i}: store_ids must be [{store}]")
+              for i, s in enumerate(scenes, 1) if tuple(s.store_ids) != (int(store),)]
+    total = sum(float(s.budget_yuan) for s in scenes)
+    if limit is not None and total > limit:
+        broken.append((f"三个场景的预算合计 {total:g} 元,超过上限 {limit:g} 元", f"total budget {total:g} exceeds {limit:g}"))
+    if broken:
+        raise AnswerError(
+            f"{question}:方案先要满足第1题的门店和预算约束:\n" + "\n".join(f"   - {zh}" for zh, _ in broken),
+            "The plan must first meet the store and budget constraints:\n" + "\n".join(f"   - {en}" for _, en in broken),
+        )
     table = plan_table(scenes, world)
     shown = table[["战役", "上线", "Who", "What", "Way", "Why", "Worth", "5W平均", "增量毛利(元)", "花费(元)"]]
     print(f"{question} 模拟结果({GRADING_DRAWS} 次,种子 {GRADING_SEED}):")

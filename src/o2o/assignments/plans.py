@@ -21,6 +21,11 @@ PLAN_SIZE = 3
 PLAN_MARKER = "O2O-PLAN-JSON:"
 
 
+def capstone_store(ds: Any) -> int:
+    """The capstone's store: the panel store with the highest id among the shareholder pilot's stores."""
+    return int(ds.stores.query("in_panel and pilot_group == '试点'")["store_id"].max())
+
+
 @dataclass(frozen=True)
 class PlanRules:
     """The capstone's constraints and targets (stated in the notebook)."""
