@@ -85,10 +85,11 @@ def _cluster(p_w, p_wo, pool_c, cc, seed_share, audience):
     uniq, labels = np.unique(key, return_inverse=True)
     C = len(uniq)
 
+    order = np.argsort(labels, kind="stable")
+    starts = np.searchsorted(labels[order], np.arange(C))
+
     def ssum(a: np.ndarray) -> np.ndarray:
-        out = np.zeros((C,) + a.shape[1:])
-        np.add.at(out, labels, a)
-        return out
+        return np.add.reduceat(np.asarray(a, dtype=float)[order], starts, axis=0)
 
     wp = w * p_w + 1e-15
     n_in = ssum(np.ones(len(labels)))
@@ -127,7 +128,7 @@ def _new_from_cum(cum_unique: np.ndarray) -> np.ndarray:
 
 
 def run(world: World, x: Inputs, G: int, rng: np.random.Generator, prm: ModelParams,
-        keep_store_totals: bool = False) -> dict[str, np.ndarray]:
+        keep_store_totals: bool = False, cluster: bool | None = None) -> dict[str, np.ndarray]:
     """Simulate ``G`` groups; returns metric -> (G, T) arrays (T = longest duration) and extras."""
     Gp, S = x.pos.shape
     T = int(x.dur.max())
@@ -250,7 +251,9 @@ def run(world: World, x: Inputs, G: int, rng: np.random.Generator, prm: ModelPar
     cc = np.concatenate([cw["C"], cwo["C"]], axis=-1)                      # (Gp, S, 2K)
     shape = np.full((1, S), prm.store_shape)
     labels = None
-    if Gp == 1 and S > CLUSTERS and G * S > CLUSTER_ABOVE:
+    if cluster is None:
+        cluster = G * S > CLUSTER_ABOVE
+    if Gp == 1 and S > CLUSTERS and cluster:
         labels, alloc, (p_w, p_wo, pool_c, cc, seed_share_w, n_in) = _cluster(
             p_w[0], p_wo[0], pool_c[0], cc[0], seed_share_w[0], prm.audience_per_share)
         shape = (prm.store_shape * n_in)[None, :]

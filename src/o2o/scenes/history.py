@@ -9,6 +9,7 @@ actually happened, from ``ds.scene_daily`` (and the share log where there is one
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
@@ -119,17 +120,19 @@ def simulate_history(scenes: pd.DataFrame, world: World, seed: int) -> pd.DataFr
         x = _scene_arrays(sub, world, prm, calendar, pos)
         out = run(world, x, len(sub), np.random.default_rng(children[0]), prm)
         parts.append(_rows(sub, out, x.dur, x.start))
-    # HQ scenes: one batch per target (the whole chain, or one city), one group per scene
+    # HQ scenes: one at a time over their city or the whole chain, the cascade on super-stores
     hq_city = np.array(["" if c is None else str(c) for c in cities], dtype=object)
     for k, key in enumerate(hq_keys):
-        sel = ~is_store & (hq_city == key)
-        sub = df[sel].reset_index(drop=True)
         pos = np.arange(world.n_stores) if key == "" else np.nonzero(world.city == key)[0]
         if not len(pos):
             continue
-        x = _scene_arrays(sub, world, prm, calendar, np.broadcast_to(pos, (len(sub), len(pos))))
-        out = run(world, x, len(sub), np.random.default_rng(children[1 + k]), prm)
-        parts.append(_rows(sub, out, x.dur, x.start))
+        rng = np.random.default_rng(children[1 + k])
+        sub = df[~is_store & (hq_city == key)].reset_index(drop=True)
+        xs = _scene_arrays(sub, world, prm, calendar, np.broadcast_to(pos, (len(sub), len(pos))))
+        for i in range(len(sub)):
+            x = Inputs(**{f.name: getattr(xs, f.name)[i:i + 1] for f in fields(Inputs)})
+            out = run(world, x, 1, rng, prm, cluster=True)
+            parts.append(_rows(sub.iloc[[i]], out, x.dur, x.start))
     if not parts:
         return empty
     res = pd.concat(parts, ignore_index=True).sort_values(["scene_id", "date"], kind="stable")

@@ -62,7 +62,7 @@ class ModelParams:
     capability_floor: float = 0.3          # activity of a squad whose leader has capability 0
     profit_full_ratio: float = 0.3         # monthly profit / gross margin at which support is full
     profit_floor: float = 0.3              # support of a loss-making store's squad
-    staff_cost_yuan_month: float = 3500.0  # cost of one staff member per month (for store profit)
+    staff_cost_yuan_month: float = 3000.0  # cost of one staff member per month (for store profit)
     hq_fit: float = 0.45                   # how well a plan written at HQ fits each neighbourhood
 
     # --- engagement and the share cascade ------------------------------------------------
