@@ -33,7 +33,12 @@ PANEL_STORES_PER_SCALE = 6
 CHUNK_STORES = 8
 
 
-def _write(df: pd.DataFrame, path: Path) -> None:
+def _write(df: pd.DataFrame, path: Path, name: str | None = None) -> None:
+    """Validate ``df`` against its table's schema, then write it (so every shipped file passed the schema)."""
+    if name is not None:
+        from .load import validate_table
+
+        validate_table(name, df, path.parent)
     path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(df, preserve_index=False)
     pq.write_table(table, path, compression="zstd", row_group_size=1_000_000)
@@ -84,7 +89,7 @@ def build(out_dir: str | os.PathLike, scale: int = 1, seed: int = 2015, progress
     fans_agg = fans_monthly_aggregate(stores, levels, base["new_members"], tier_shares, rng)
 
     # historical scenes, simulated with the course's own scene model
-    scenes = make_scenes(stores, squads, rng)
+    scenes = make_scenes(stores, squads, rng, staff=staff, levels=levels)
     world = World.from_frames(stores=stores, squads=squads, staff=staff, daily_sales=base_daily,
                               store_fans_monthly=fans_agg)
     scene_daily = simulate_history(scenes, world, seed=seed)
@@ -125,7 +130,7 @@ def build(out_dir: str | os.PathLike, scale: int = 1, seed: int = 2015, progress
         for t in PANEL_TABLES:
             df = pd.concat(parts[t], ignore_index=True)
             counts[t] += len(df)
-            _write(df, tmp / t / f"part-{c:05d}.parquet")
+            _write(df, tmp / t / f"part-{c:05d}.parquet", t)
         bar.update(1)
     bar.close()
 
@@ -142,7 +147,7 @@ def build(out_dir: str | os.PathLike, scale: int = 1, seed: int = 2015, progress
     for name, df in chain_tables.items():
         df = df[list(TABLES[name].columns)]
         counts[name] = len(df)
-        _write(df, tmp / f"{name}.parquet")
+        _write(df, tmp / f"{name}.parquet", name)
 
     files = sorted(p for p in tmp.rglob("*.parquet"))
     meta = {

@@ -32,9 +32,14 @@ def _pick(rng: np.random.Generator, table, n):
     return [table[i][0] for i in idx], [table[i][1] for i in idx]
 
 
-def make_scenes(stores: pd.DataFrame, squads: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """Scenes of 2015 with type, battle, initiator, dates, channels, incentive, budget and target."""
-    frames = [_hq_scenes(stores, rng), _squad_scenes(stores, squads, rng)]
+def make_scenes(stores: pd.DataFrame, squads: pd.DataFrame, rng: np.random.Generator,
+                staff: pd.DataFrame | None = None, levels: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Scenes of 2015 with type, battle, initiator, dates, channels, incentive, budget and target.
+
+    With ``staff`` and ``levels`` given, a squad's scene rate follows its leader's capability and its
+    store's profit (lecture 18: a "major-general captain" needs a capable leader and a store that earns)."""
+    activity = squad_activity(stores, squads, staff, levels)
+    frames = [_hq_scenes(stores, rng), _squad_scenes(stores, squads, rng, activity)]
     scenes = pd.concat(frames, ignore_index=True)
     scenes = scenes.sort_values(["launch_date", "initiator", "store_id"], kind="stable", na_position="first")
     scenes = scenes.reset_index(drop=True)
@@ -81,7 +86,27 @@ def _hq_scenes(stores: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     })
 
 
-def _squad_scenes(stores: pd.DataFrame, squads: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def squad_activity(stores: pd.DataFrame, squads: pd.DataFrame, staff: pd.DataFrame | None,
+                   levels: pd.DataFrame | None) -> np.ndarray:
+    """Relative scene rate of each squad (mean about 1): a capable leader and a profitable store do more.
+
+    Rate multiplier = (0.4 + 1.2 x leader capability) x (1.0 if the store's monthly gross margin
+    covers its rent twice, else 0.6). Assumption of the kit, shaped by lecture 18's 少将连长 argument."""
+    if staff is None or levels is None:
+        return np.ones(len(squads))
+    cap = squads["leader_staff_id"].map(staff.set_index("staff_id")["capability"]).to_numpy(dtype=float)
+    lv = levels.set_index("store_id")
+    st = stores.set_index("store_id")
+    sid = squads["store_id"].to_numpy()
+    margin_month = (lv.loc[sid, "base_sales"] * lv.loc[sid, "margin_rate"] * 30.4).to_numpy()
+    rent = st.loc[sid, "monthly_rent_yuan"].to_numpy()
+    profit = np.where(margin_month >= 2 * rent, 1.0, 0.6)
+    act = (0.4 + 1.2 * cap) * profit
+    return act / act.mean()
+
+
+def _squad_scenes(stores: pd.DataFrame, squads: pd.DataFrame, rng: np.random.Generator,
+                  activity: np.ndarray | None = None) -> pd.DataFrame:
     group = squads["store_id"].map(stores.set_index("store_id")["pilot_group"]).to_numpy()
     formed = squads["formed_date"].to_numpy().astype("datetime64[D]")
     rows_squad, rows_launch = [], []
@@ -89,7 +114,7 @@ def _squad_scenes(stores: pd.DataFrame, squads: pd.DataFrame, rng: np.random.Gen
         first = np.datetime64(f"2015-{m + 1:02d}-01")
         nxt = np.datetime64(f"2015-{m + 2:02d}-01") if m < 11 else np.datetime64("2016-01-01")
         days_in_month = int((nxt - first).astype(np.int64))
-        rate = np.full(len(squads), SQUAD_SCENES_PER_MONTH)
+        rate = SQUAD_SCENES_PER_MONTH * (np.ones(len(squads)) if activity is None else activity)
         if first >= np.datetime64(cal.PILOT_START):
             rate = np.where(group == "试点", rate * cal.PILOT_SCENE_RATE_RATIO, rate)
         k = rng.poisson(rate)
