@@ -20,6 +20,7 @@ def test_bundle_has_what_students_need_and_no_grading_internals(bundle: Path) ->
     assert list((bundle / "lessons").glob("*.ipynb"))
     assert (bundle / "src" / "o2o" / "__init__.py").exists()
     assert not (bundle / "src" / "o2o" / "grading").exists()
+    assert not (bundle / "src" / "o2o" / "debrief.py").exists()
     sources = sorted(p.name for p in (repo_root() / "assignments" / "source").iterdir() if p.is_dir())
     for name in sources:
         assert list((bundle / "assignments" / name).glob("*.ipynb")), name

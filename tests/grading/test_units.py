@@ -177,3 +177,44 @@ def test_outputs_and_markdown_are_sanitized() -> None:
     nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": "1\n### BEGIN HIDDEN TESTS\nsecret\n### END HIDDEN TESTS",
                      "outputs": []}]}
     assert "secret" not in json.dumps(sanitize_notebook(nb))
+
+
+# ---------------------------------------------------------------- gradebook
+def _gradebook(tmp_path):
+    from nbgrader.api import Gradebook
+
+    gb = Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}")
+    gb.add_assignment("a")
+    gb.add_notebook("nb", "a")
+    gb.add_grade_cell("t", "nb", "a", max_score=2, cell_type="code")
+    gb.add_source_cell("t", "nb", "a", cell_type="code", locked=True, source="assert True", checksum="c")
+    return gb
+
+
+def _graded_nb(gid: str, error: bool) -> dict:
+    outputs = [{"output_type": "error", "ename": "AssertionError", "evalue": "", "traceback": []}] if error else []
+    return {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+            "cells": [{"cell_type": "code", "id": "x", "source": "assert True", "execution_count": 1, "outputs": outputs,
+                       "metadata": {"nbgrader": {"grade": True, "solution": False, "locked": True, "points": 2,
+                                                 "grade_id": gid, "schema_version": 3}}}]}
+
+
+def test_student_results_are_written_in_one_transaction(tmp_path, monkeypatch) -> None:
+    import os
+    import sys
+
+    monkeypatch.setenv("PATH", f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ.get('PATH', '')}")
+    from o2o.grading.gradebook_io import backup, write_student
+
+    gb = _gradebook(tmp_path)
+    assert write_student(gb, "a", "alice", {"nb": _graded_nb("t", error=False)}, None) == {"nb": 2.0}
+    assert backup(f"sqlite:///{tmp_path / 'gradebook.db'}") is not None
+    # a crash half-way (unknown cell) leaves alice's grades and the absent bob exactly as they were
+    with pytest.raises(Exception):
+        write_student(gb, "a", "alice", {"nb": _graded_nb("nope", error=True)}, None)
+    with pytest.raises(Exception):
+        write_student(gb, "a", "bob", {"nb": _graded_nb("nope", error=False)}, None)
+    assert gb.find_submission("a", "alice").score == 2.0
+    assert [s.id for s in gb.students] == ["alice"]
+    assert write_student(gb, "a", "carol", {"nb": None}, None) == {"nb": 0.0}
+    gb.close()

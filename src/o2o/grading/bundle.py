@@ -20,7 +20,8 @@ from pathlib import Path
 
 from o2o.errors import GradingError
 
-EXCLUDED_PACKAGES = ("grading",)
+# instructor-only parts of the package: grading internals and the cohort debrief over the gradebook
+EXCLUDED_PACKAGES = ("grading", "debrief", "debrief.py")
 SOLUTION = ("### BEGIN SOLUTION", "### END SOLUTION")
 HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 

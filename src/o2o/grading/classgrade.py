@@ -155,6 +155,9 @@ def grade_class(assignment: str, course_dir: Path | str = ".", workers: int | No
     from nbgrader.preprocessors import AssignLatePenalties
 
     t0 = time.monotonic()
+    bindir = str(Path(sys.executable).parent)  # nbgrader runs `alembic` from PATH
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     course_dir = resolve_course_dir(course_dir)
     coursedir, cfg = load_coursedir(course_dir)
     coursedir.assignment_id = assignment

@@ -1,0 +1,59 @@
+"""Every real assignment goes through nbgrader and ``o2o grade``: full solution = full autograded marks, blank = 0."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from hostile import answers_of, fill  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = sorted(p.name for p in (ROOT / "assignments" / "source").iterdir() if list(p.glob("*.ipynb")))
+
+
+def _run(args: list[str], cwd: Path, extra_env: dict[str, str]) -> subprocess.CompletedProcess:
+    env = dict(os.environ, **extra_env)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    r = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=1200)
+    assert r.returncode == 0, f"{args}:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
+    return r
+
+
+@pytest.mark.parametrize("assignment", SOURCES)
+def test_real_assignment_full_and_blank(assignment: str, tmp_path: Path, dataset) -> None:
+    root = tmp_path / "course"
+    shutil.copytree(ROOT / "assignments" / "source" / assignment, root / "source" / assignment)
+    env = {"O2O_COURSE_ROOT": str(root), "O2O_EXCHANGE_ROOT": str(tmp_path / "exchange")}
+    course = ROOT / "course"
+    _run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"], course, env)
+    for nb_path in sorted((root / "release" / assignment).glob("*.ipynb")):
+        release = json.loads(nb_path.read_text(encoding="utf-8"))
+        source = json.loads((root / "source" / assignment / nb_path.name).read_text(encoding="utf-8"))
+        for student, nb in (("full", fill(release, answers_of(source))), ("blank", release)):
+            d = root / "submitted" / student / assignment
+            d.mkdir(parents=True, exist_ok=True)
+            (d / nb_path.name).write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    r = _run([sys.executable, "-m", "o2o", "grade", assignment, "--course-dir", str(course), "--workers", "2",
+              "--no-progress"], course, env)
+
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        auto_max = sum(c.max_score for nb in gb.find_assignment(assignment).notebooks for c in nb.grade_cells
+                       if c.cell_type == "code")
+        got = {}
+        for sub in gb.assignment_submissions(assignment):
+            got[sub.student_id] = sum(g.auto_score or 0 for nb in sub.notebooks for g in nb.grades
+                                      if g.cell.cell_type == "code")
+    assert auto_max > 0
+    assert got == {"full": auto_max, "blank": 0}, r.stdout
