@@ -76,7 +76,7 @@ def test_who_what_and_way_why_worth(dataset, ledger):
     assert sh.mean_lead_days(ledger, "一线小分队") == pytest.approx(
         ledger.loc[ledger["initiator"] == "一线小分队", "lead_days"].mean())
     www = sh.way_why_worth(dataset, ledger)
-    assert www["点对点触达占比"].between(0, 1).all()
+    assert www["点对点触达占比"].dropna().between(0, 1).all()
     manual = www.loc[www["点对点触达占比"] > 0.5, "每元成本增量毛利"].mean()
     assert sh.mean_worth_p2p(www, 0.5) == pytest.approx(manual)
     with pytest.raises(DataError):
@@ -88,3 +88,33 @@ def test_who_what_and_way_why_worth(dataset, ledger):
 def test_wrong_table_is_a_clear_error():
     with pytest.raises(DataError, match="场景账本"):
         sh.battle_report(pd.DataFrame({"a": [1]}), "促销")
+
+
+@pytest.mark.slow
+def test_fivew_scores_of_history(dataset, ledger):
+    scores = sh.history_scores(dataset, ledger, n_squad=5, seed=7)
+    n_hq = (ledger["initiator"] == "总部市场部").sum()
+    assert len(scores) == n_hq + 5
+    assert scores[list(sh.FIVE_W)].stack().between(0, 100).all()
+    again = sh.history_scores(dataset, ledger, n_squad=5, seed=7)
+    assert list(again.index) == list(scores.index)
+    best, worst = sh.best_and_worst(scores)
+    assert scores.loc[best, "5W平均"] >= scores.loc[worst, "5W平均"]
+    assert len(sh.radar_figure(scores, [best, worst]).data) == 2
+    with pytest.raises(DataError):
+        sh.radar_figure(scores, [-1])
+    table = sh.compare_reports({"a": sh.evaluate_scene(dataset, best)})
+    assert table.loc["a", "平均"] == pytest.approx(scores.loc[best, "5W平均"], abs=0.1)
+    with pytest.raises(DataError):
+        sh.score_return_figure(scores, ["When"])
+
+
+def test_starter_scene_is_valid_for_every_battle(dataset):
+    from o2o.scenes import BATTLE_TYPE, World
+
+    world = World.from_dataset(dataset)
+    for battle in BATTLE_TYPE:
+        scene = sh.starter_scene(dataset, battle)
+        assert scene.check(world) == [], battle
+    with pytest.raises(DataError):
+        sh.starter_scene(dataset, "抽奖")
