@@ -12,7 +12,10 @@
 import os
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbgrader.preprocessors import GetGrades
+
+from o2o.assignments.feedback import ShortTestErrors
+from o2o.grading.feedback import SanitizeFeedback
 
 c = get_config()  # noqa: F821  (provided by traitlets when this file is loaded)
 
@@ -82,7 +85,9 @@ c.SubMarks.percent_per_day = 10
 c.SubMarks.max_percent = 50
 
 # ---------------------------------------------------------------- feedback
-# Feedback is HTML a student opens in a browser: sanitize everything their outputs
-# carry (no script, no inline handlers) and keep hidden tests out of it.
+# Feedback is HTML a student opens in a browser: hidden tests are replaced by a one-line
+# note, outputs are reduced to text and images, student markdown is escaped
+# (SanitizeFeedback), test cells' tracebacks - which quote the hidden tests' lines - are
+# cut to their message (ShortTestErrors), and nbconvert sanitizes whatever HTML is left.
 c.HTMLExporter.sanitize_html = True
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.preprocessors = [GetGrades, ShortTestErrors, SanitizeFeedback, CSSHTMLHeaderPreprocessor]

@@ -189,3 +189,53 @@ def test_check_scene_rejects_wrong_shapes(dataset, world):
         checks.check_scene({**good, "colour": "red"}, "s", "第4题", world)
     with pytest.raises(AnswerError, match="应是字典"):
         checks.check_scene([good], "s", "第4题", world)
+
+
+# ------------------------------------------------------------------ feedback
+def test_short_test_errors_hides_hidden_test_lines():
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from o2o.assignments.feedback import ShortTestErrors
+
+    leaked = ["Traceback", "----> 7 assert abs(float(q3) - _expected) < 1e-6", "AssertionError"]
+    test = new_code_cell("checks.check_float(q3, 'q3', '第3题')\n### BEGIN HIDDEN TESTS\nassert q3 == 1\n### END HIDDEN TESTS")
+    test.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "grade_id": "q3-test", "points": 2}
+    test.outputs = [new_output("error", ename="AssertionError", evalue="", traceback=list(leaked))]
+    public = new_code_cell("checks.check_float(q4, 'q4', '第4题')")
+    public.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "grade_id": "q4-test", "points": 2}
+    public.outputs = [new_output("error", ename="AnswerError", evalue="第4题:还没有作答\nNot answered", traceback=["x"])]
+    answer = new_code_cell("q3 = 1/0")
+    answer.metadata["nbgrader"] = {"grade": False, "solution": True, "locked": False, "grade_id": "q3-answer"}
+    answer.outputs = [new_output("error", ename="ZeroDivisionError", evalue="division by zero", traceback=["kept"])]
+    nb = new_notebook(cells=[answer, test, public])
+    nb, _ = ShortTestErrors().preprocess(nb, {})
+    hidden_tb = "\n".join(nb.cells[1].outputs[0]["traceback"])
+    assert "_expected" not in hidden_tb and "隐藏测试未通过" in hidden_tb and "AssertionError" in hidden_tb
+    assert nb.cells[2].outputs[0]["traceback"] == ["❌ 第4题:还没有作答", "   Not answered"]
+    assert nb.cells[0].outputs[0]["traceback"] == ["kept"]  # a student's own cell keeps its traceback
+
+
+def test_course_config_loads_with_real_traits():
+    """Every option in course/nbgrader_config.py is a trait nbgrader knows (no silent typos)."""
+    from pathlib import Path
+
+    from traitlets.config.loader import PyFileConfigLoader
+
+    here = Path(__file__).resolve().parents[2] / "course"
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(here)).load_config()
+    assert cfg.CourseDirectory.course_id == "o2o-practice"
+    assert Path(cfg.CourseDirectory.root).name == "assignments"
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.converters import GenerateFeedback
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.exchange.default.exchange import Exchange
+    from nbgrader.preprocessors import AssignLatePenalties, ClearSolutions, Execute, IgnorePattern, LimitOutput
+
+    known = {cls.__name__: set(cls.class_traits(config=True)) for cls in (
+        CourseDirectory, Exchange, ClearSolutions, Execute, LimitOutput, IgnorePattern, AssignLatePenalties,
+        SubMarks, HTMLExporter, GenerateFeedback, NbGraderAPI)}
+    for section, values in cfg.items():
+        assert section in known, f"unknown config section {section}"
+        for key in values:
+            assert key in known[section], f"{section}.{key} is not a trait of nbgrader 0.9.6"
