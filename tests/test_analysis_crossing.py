@@ -261,3 +261,12 @@ def test_portfolio_lab_reruns_the_plan_when_a_scene_changes(dataset, world):
     assert three.loc[("激活一线", "小分队每店每月发起的场景"), "直营·试点"] > \
         three.loc[("激活一线", "小分队每店每月发起的场景"), "直营·其他"]
     assert dt.date(2015, 9, 1) <= plan[0].launch_date
+
+
+def test_roadmap_for_incomplete_answers_says_so_and_starts_at_stage_one():
+    from o2o.maturity import QUESTIONNAIRE
+
+    road, note = X.roadmap_for({})
+    assert "还没有完成" in note and (road["状态"] != "基础已具备").all()
+    road, note = X.roadmap_for({i.id: (1 if i.reverse else 5) for i in QUESTIONNAIRE})
+    assert "第5阶段" in note and (road["状态"] == "基础已具备").all()

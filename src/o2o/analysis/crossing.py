@@ -31,7 +31,7 @@ __all__ = [
     "rollout_waves",
     "portfolio_store", "example_portfolio", "simulate_portfolio", "portfolio_table", "portfolio_problems",
     "spacing_comparison", "fatigue_history",
-    "three_points", "ROADMAP_STEPS", "roadmap", "roadmap_figure",
+    "three_points", "ROADMAP_STEPS", "roadmap", "roadmap_for", "roadmap_figure",
 ]
 
 TIERS = ("沉睡粉", "普通粉", "活跃粉", "铁杆粉")
@@ -77,14 +77,15 @@ def sales_by_cohort(stores: pd.DataFrame, daily_sales: pd.DataFrame, since: Any 
     """
     require(daily_sales, ["store_id", "date", "sales_yuan", "gross_margin_yuan"], "daily_sales")
     cohort = store_cohorts(stores, since)
-    d = pd.DataFrame({"month": month_start(daily_sales["date"]),
-                      "cohort": daily_sales["store_id"].map(cohort).to_numpy(),
-                      "store_id": daily_sales["store_id"].to_numpy(),
+    months = pd.to_datetime(daily_sales["date"]).to_numpy().astype("datetime64[M]").astype("datetime64[ns]")
+    d = pd.DataFrame({"month": months, "store_id": daily_sales["store_id"].to_numpy(),
                       "sales_yuan": daily_sales["sales_yuan"].to_numpy(),
                       "gross_margin_yuan": daily_sales["gross_margin_yuan"].to_numpy()})
-    d = d.dropna(subset=["cohort"])
-    out = d.groupby(["month", "cohort"], sort=True).agg(
-        stores=("store_id", "nunique"), sales_yuan=("sales_yuan", "sum"),
+    per_store = d.groupby(["month", "store_id"], sort=False)[["sales_yuan", "gross_margin_yuan"]].sum().reset_index()
+    per_store["cohort"] = per_store["store_id"].map(cohort)
+    per_store = per_store.dropna(subset=["cohort"])
+    out = per_store.groupby(["month", "cohort"], sort=True).agg(
+        stores=("store_id", "size"), sales_yuan=("sales_yuan", "sum"),
         gross_margin_yuan=("gross_margin_yuan", "sum")).reset_index()
     full = pd.MultiIndex.from_product([sorted(out["month"].unique()), [EXISTING, NEW]], names=["month", "cohort"])
     out = out.set_index(["month", "cohort"]).reindex(full, fill_value=0).reset_index()
@@ -923,6 +924,22 @@ def roadmap(result: Any = None, start: str = "2016-01-01", quarter_months: int =
         ends.append(begin + q)
     order = order.assign(开始=starts, 结束=ends)
     return order.drop(columns=["_offset", "_stage"]).reset_index(drop=True)
+
+
+def roadmap_for(answers: Any) -> tuple[pd.DataFrame, str]:
+    """The roadmap for a company's self-test answers, and a note in Chinese and English.
+
+    Incomplete or invalid answers do not raise: the roadmap of a company at stage 1 is returned
+    and the note says what is missing.
+    """
+    from ..maturity import AnswerError, assess
+
+    try:
+        result = assess(answers)
+    except AnswerError as err:
+        return roadmap(None), ("自测还没有完成,下面先按第1阶段排路线图。\nThe self-test is not complete; "
+                               "the roadmap below starts from stage 1.\n" + str(err))
+    return roadmap(result), result.summary("zh")
 
 
 def roadmap_figure(road: pd.DataFrame, lang: str = "zh") -> go.Figure:
