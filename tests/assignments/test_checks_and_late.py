@@ -239,3 +239,16 @@ def test_course_config_loads_with_real_traits():
         assert section in known, f"unknown config section {section}"
         for key in values:
             assert key in known[section], f"{section}.{key} is not a trait of nbgrader 0.9.6"
+
+
+def test_catalog_marks_match_the_notebooks():
+    import doctest
+
+    from o2o.assignments import ASSIGNMENTS, catalog
+
+    assert doctest.testmod(catalog).failed == 0
+    for name in ASSIGNMENTS:
+        m = catalog.marks(name)
+        assert m.total == m.auto + m.manual and m.auto > 0 and m.manual > 0
+    with pytest.raises(O2OError, match="没有名为"):
+        catalog.source_notebook("m9-nothing")
