@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -57,14 +58,19 @@ def baseline_notebook(folder: Path) -> Path:
 
 def run_whole(path: Path) -> dict:
     """Run one notebook in a fresh process; wall time from outside."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, cwd=path.parent)
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU seconds of the whole process tree (runner and kernel), less sensitive to a busy machine than wall time
+    cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
     try:
         info = json.loads(proc.stdout.strip().splitlines()[-1])
     except (IndexError, json.JSONDecodeError):
         info = {"ok": False, "inner": None, "error": (proc.stderr or proc.stdout)[-500:]}
     info["wall"] = wall
+    info["cpu"] = cpu
     return info
 
 
@@ -73,7 +79,12 @@ def render(rows: list[dict], baselines: list[float], meta: dict) -> str:
     ran = [r for r in rows if r["ok"]]
     for r in ran:
         r["ratio"] = r["wall"] / r.get("baseline", base)
+        if r.get("cpu") and r.get("baseline_cpu"):
+            r["cpu_ratio"] = r["cpu"] / r["baseline_cpu"]
     ratios = [r["ratio"] for r in ran]
+    cpu_ratios = [r["cpu_ratio"] for r in ran if "cpu_ratio" in r]
+    cpu_med = statistics.median(cpu_ratios) if cpu_ratios else float("nan")
+    cpu_max = max(cpu_ratios) if cpu_ratios else float("nan")
     med = statistics.median(ratios) if ratios else float("nan")
     worst = max(ran, key=lambda r: r["ratio"]) if ran else None
     ok_median = bool(ratios) and med <= MEDIAN_GOAL
@@ -98,14 +109,18 @@ def render(rows: list[dict], baselines: list[float], meta: dict) -> str:
         f"({worst['name'] if worst else '—'}) | {'yes' if ok_max else 'NO'} |",
         f"| notebooks that ran | {len(ran)} of {len(rows)} | {'yes' if len(ran) == len(rows) else 'NO'} |",
         "",
-        "| notebook | seconds | local baseline (s) | × baseline |",
-        "|---|---:|---:|---:|",
+        f"CPU time of the whole process tree (runner + kernel), a measure less sensitive to other work on the machine:",
+        f"median {cpu_med:.2f}× the baseline's CPU time, max {cpu_max:.2f}×.",
+        "",
+        "| notebook | wall s | local baseline wall s | × baseline | CPU s | × baseline CPU |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         if r["ok"]:
-            lines.append(f"| {r['name']} | {r['wall']:.2f} | {r.get('baseline', base):.2f} | {r['ratio']:.2f} |")
+            cpu_txt = f"{r['cpu']:.2f} | {r['cpu_ratio']:.2f}" if "cpu_ratio" in r else "— | —"
+            lines.append(f"| {r['name']} | {r['wall']:.2f} | {r.get('baseline', base):.2f} | {r['ratio']:.2f} | {cpu_txt} |")
         else:
-            lines.append(f"| {r['name']} | {'missing' if r.get('error') == 'missing' else 'failed'} | — | — |")
+            lines.append(f"| {r['name']} | {'missing' if r.get('error') == 'missing' else 'failed'} | — | — | — | — |")
     lines += ["", END]
     return "\n".join(lines)
 
@@ -137,16 +152,18 @@ def main(argv: list[str] | None = None) -> int:
 
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     baselines: list[float] = []
+    base_cpu: list[float] = []
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         base_nb = baseline_notebook(Path(tmp))
         run_whole(base_nb)  # warm the file cache once, not counted
 
-        def baseline() -> float:
-            wall = run_whole(base_nb)["wall"]
-            baselines.append(wall)
-            print(f"{'baseline':<40} {wall:6.2f} s", flush=True)
-            return wall
+        def baseline() -> tuple[float, float]:
+            info = run_whole(base_nb)
+            baselines.append(info["wall"])
+            base_cpu.append(info["cpu"])
+            print(f"{'baseline':<40} {info['wall']:6.2f} s  cpu {info['cpu']:6.2f} s", flush=True)
+            return info["wall"], info["cpu"]
 
         before = baseline()
         pending: list[dict] = []
@@ -160,12 +177,13 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(info)
             pending.append(info)
             last_line = (info["error"].strip().splitlines() or ["?"])[-1]
-            status = f"{info['wall']:6.2f} s" if info["ok"] else f"FAILED: {last_line}"
+            status = f"{info['wall']:6.2f} s  cpu {info['cpu']:6.2f} s" if info["ok"] else f"FAILED: {last_line}"
             print(f"{name:<40} {status}", flush=True)
             if len(pending) == args.baseline_every or i == len(paths) - 1:
                 after = baseline()
                 for row in pending:
-                    row["baseline"] = (before + after) / 2
+                    row["baseline"] = (before[0] + after[0]) / 2
+                    row["baseline_cpu"] = (before[1] + after[1]) / 2
                 before, pending = after, []
 
     meta = {"finished": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -176,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     results = Path(os.environ.get("O2O_BENCH_RESULTS", ROOT / "benchmarks" / "results"))
     results.mkdir(parents=True, exist_ok=True)
     (results / "lessons.json").write_text(
-        json.dumps({"meta": meta, "baselines": baselines, "rows": rows}, indent=2, ensure_ascii=False), "utf-8")
+        json.dumps({"meta": meta, "baselines": baselines, "baseline_cpu": base_cpu, "rows": rows}, indent=2, ensure_ascii=False), "utf-8")
     if not args.no_docs:
         update_docs(section)
     return 0 if all(r["ok"] for r in rows) else 1

@@ -54,12 +54,13 @@ def test_benchmark_section_replaces_only_itself(tmp_path, monkeypatch):
     docs = tmp_path / "benchmarks.md"
     docs.write_text(f"# B\n\n## other\nkeep me\n\n{bench.START}\nold\n{bench.END}\n\n## after\nkeep too\n", encoding="utf-8")
     monkeypatch.setattr(bench, "DOCS", docs)
-    rows = [{"name": "lessons/a.ipynb", "ok": True, "wall": 3.0, "baseline": 2.0},
+    rows = [{"name": "lessons/a.ipynb", "ok": True, "wall": 3.0, "baseline": 2.0, "cpu": 4.0, "baseline_cpu": 2.0},
             {"name": "lessons/b.ipynb", "ok": True, "wall": 9.0, "baseline": 2.0},
             {"name": "lessons/c.ipynb", "ok": False, "wall": None, "error": "missing"}]
     section = bench.render(rows, [2.0, 2.0], {"finished": "now", "python": "3", "cpu_count": 2, "load": "1.0"})
     assert "| median lesson ≤ 2× baseline | 3.00× | NO |" in section
     assert "max 4.50× (lessons/b.ipynb) | NO |" in section and "| lessons/c.ipynb | missing |" in section
+    assert "| lessons/a.ipynb | 3.00 | 2.00 | 1.50 | 4.00 | 2.00 |" in section
     bench.update_docs(section)
     text = docs.read_text(encoding="utf-8")
     assert "keep me" in text and "keep too" in text and "old" not in text
