@@ -45,7 +45,7 @@ class Limits:
 
     cell_timeout_s: float = 60.0
     notebook_timeout_s: float = 600.0
-    memory_bytes: int = 2 * 1024**3
+    memory_bytes: int = 4 * 1024**3  # address space: pandas + pyarrow reserve far more than they touch
     nproc: int = 96
     file_bytes: int = 64 * 1024**2
     nofile: int = 256
