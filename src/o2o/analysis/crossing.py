@@ -77,11 +77,15 @@ def sales_by_cohort(stores: pd.DataFrame, daily_sales: pd.DataFrame, since: Any 
     """
     require(daily_sales, ["store_id", "date", "sales_yuan", "gross_margin_yuan"], "daily_sales")
     cohort = store_cohorts(stores, since)
-    months = pd.to_datetime(daily_sales["date"]).to_numpy().astype("datetime64[M]").astype("datetime64[ns]")
-    d = pd.DataFrame({"month": months, "store_id": daily_sales["store_id"].to_numpy(),
-                      "sales_yuan": daily_sales["sales_yuan"].to_numpy(),
-                      "gross_margin_yuan": daily_sales["gross_margin_yuan"].to_numpy()})
-    per_store = d.groupby(["month", "store_id"], sort=False)[["sales_yuan", "gross_margin_yuan"]].sum().reset_index()
+    month = pd.to_datetime(daily_sales["date"]).to_numpy().astype("datetime64[M]").astype(np.int64)
+    sid = daily_sales["store_id"].to_numpy().astype(np.int64)
+    key = month * 10_000_000 + sid                      # one integer per (month, store): a fast single-key group-by
+    sums = pd.DataFrame({"sales_yuan": daily_sales["sales_yuan"].to_numpy(),
+                         "gross_margin_yuan": daily_sales["gross_margin_yuan"].to_numpy()}).groupby(key).sum()
+    keys = sums.index.to_numpy()
+    per_store = sums.reset_index(drop=True)
+    per_store["month"] = (keys // 10_000_000).astype("datetime64[M]").astype("datetime64[ns]")
+    per_store["store_id"] = keys % 10_000_000
     per_store["cohort"] = per_store["store_id"].map(cohort)
     per_store = per_store.dropna(subset=["cohort"])
     out = per_store.groupby(["month", "cohort"], sort=True).agg(
@@ -160,13 +164,20 @@ def ramp_up(stores: pd.DataFrame, daily_sales: pd.DataFrame, since: Any = "2015-
     if new.empty or mature.empty:
         raise DataError("没有新开门店或成熟门店,无法比较成长速度。",
                         "No new or no mature stores: the ramp-up cannot be compared.")
-    fmt = stores.set_index("store_id")["format"]
-    ref = daily_sales[daily_sales["store_id"].isin(mature["store_id"])]
-    ref = ref.assign(format=ref["store_id"].map(fmt)).groupby(["date", "format"])["sales_yuan"].mean()
-    ref = ref.rename("ref").reset_index()
-    d = daily_sales[daily_sales["store_id"].isin(new["store_id"])][["store_id", "date", "sales_yuan"]]
-    d = d.merge(new, on="store_id").merge(ref, on=["date", "format"], how="inner")
-    d["months_open"] = ((_dates(d["date"]) - _dates(d["open_date"])).dt.days // 30).astype("int64")
+    # one integer key per (format, day): a single-key group-by over the mature stores' rows
+    fmt_code = pd.Series(pd.factorize(stores["format"])[0], index=stores["store_id"].to_numpy())
+    sid = daily_sales["store_id"].to_numpy()
+    day = _dates(daily_sales["date"]).to_numpy().astype("datetime64[D]").astype(np.int64)
+    key = fmt_code.reindex(sid).to_numpy() * 1_000_000 + day
+    is_mature = np.isin(sid, mature["store_id"].to_numpy())
+    ref = pd.Series(daily_sales["sales_yuan"].to_numpy()[is_mature]).groupby(key[is_mature]).mean()
+    is_new = np.isin(sid, new["store_id"].to_numpy())
+    d = pd.DataFrame({"store_id": sid[is_new], "day": day[is_new],
+                      "sales_yuan": daily_sales["sales_yuan"].to_numpy()[is_new],
+                      "ref": ref.reindex(key[is_new]).to_numpy()}).dropna(subset=["ref"])
+    opened_day = pd.Series(_dates(new["open_date"]).to_numpy().astype("datetime64[D]").astype(np.int64),
+                           index=new["store_id"].to_numpy())
+    d["months_open"] = ((d["day"] - opened_day.reindex(d["store_id"]).to_numpy()) // 30).astype("int64")
     d["rel"] = d["sales_yuan"] / d["ref"]
     per_store = d.groupby(["months_open", "store_id"])["rel"].mean().reset_index()
     g = per_store.groupby("months_open")["rel"]
@@ -370,8 +381,8 @@ def store_scorecard(stores: pd.DataFrame, daily_sales: pd.DataFrame, store_fans_
     Metrics (see :data:`SCORE_METRICS`): ``sales_per_day``, ``margin_rate``, ``rent_share``
     (monthly rent ÷ monthly gross margin; lower is better), ``member_ticket_share``,
     ``engaged_share`` (活跃粉 + 铁杆粉 at the last month), ``fan_growth`` (first to last month of the
-    period; empty for stores opened during it) and ``squad_scenes`` (scenes the store's squad launched; empty for franchised stores,
-    which have no squad). ``pct_<metric>`` is the store's percentile among stores of the same format
+    period; empty for stores opened during it) and ``squad_scenes`` (scenes the store's squad
+    launched; empty for franchised stores, which have no squad). ``pct_<metric>`` is the store's percentile among stores of the same format
     (1 = best, direction-corrected), ``score`` the mean of the percentiles × 100 and ``rank_in_format``
     / ``rank`` its ranks (1 = best). Comparing within a format keeps a school shop from being judged
     against a railway station.
@@ -507,7 +518,7 @@ def scorecard_figure(card: pd.DataFrame, store_ids: Sequence[Any], lang: str = "
 # =========================================================================== lesson 34: 从试点到全网
 
 def pilot_effect(ds: Any, outcome: str = "sales_yuan", stores: Iterable[int] | None = None, panel=None):
-    """The pilot's DiD effect on ``outcome`` (log scale; :class:`o2o.scenes.DIDResult`), optionally for a subset of stores.
+    """The pilot's DiD effect on ``outcome`` (log scale; :class:`o2o.scenes.DIDResult`), optionally for some stores.
 
     ``panel`` is the pilot panel (:func:`o2o.scenes.pilot_panel`) when it is already built.
     """
