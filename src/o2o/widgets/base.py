@@ -462,7 +462,14 @@ def refresh_figures(root: W.Widget) -> None:
 
 
 class Displayable:
-    """Mixin: refresh nested figures whenever the widget is displayed."""
+    """Mixin: refresh nested figures whenever the widget is displayed; a short ``repr``.
+
+    The ``repr`` is the text/plain part of the display: ipywidgets would put every child's
+    state in it (and so into the served page).
+    """
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
 
     def _repr_mimebundle_(self, **kwargs: Any):  # type: ignore[override]
         refresh_figures(self)  # type: ignore[arg-type]
