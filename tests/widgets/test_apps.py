@@ -33,7 +33,7 @@ def simulator(dataset):
 
 
 def test_simulate_fills_the_radar(simulator):
-    assert list(simulator.dashboard._fig.data[0].r) == [0] * 6
+    assert simulator.dashboard._fig is None  # no figure before the first scene
     simulator.builder._submit.click()
     assert simulator.runs == 1
     r = list(simulator.dashboard._fig.data[0].r)

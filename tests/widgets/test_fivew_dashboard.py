@@ -25,6 +25,7 @@ def result(world, squads):
 
 def test_radar_and_tables(result):
     d = FiveWDashboard()
+    assert d._fig is None and "设计一个场景" in d._scores_html.value
     d.show(result, Report({"Who": 90, "What": 75, "Way": 60, "Why": 45, "Worth": 30}))
     assert list(d._fig.data[0].r) == [90, 75, 60, 45, 30, 90]
     assert "data-w='Worth'>30<" in d._scores_html.value

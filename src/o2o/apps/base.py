@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import html
 import logging
+import sys
+import time
 from typing import Any
 
 from o2o.widgets.base import (
@@ -81,17 +83,27 @@ class App(Displayable, FrozenVBox):
     @classmethod
     def launch(cls, lang: str = "zh") -> FrozenVBox:
         """Load what the app needs and build it; on failure, a page that says what to do."""
+        started = time.perf_counter()
         try:
             data = None
             if cls.needs_data:
                 import o2o
 
                 data = o2o.load()
-            return cls(data, lang=lang)
+            app = cls(data, lang=lang)
+            _server_log(f"[o2o] app ready: {cls.__name__} in {time.perf_counter() - started:.1f} s")
+            return app
         except Exception as exc:  # noqa: BLE001 - shown as a friendly page
             if not hasattr(exc, "zh"):
                 log.exception("app %s failed to start", cls.__name__)
             return error_page(cls.title_zh, cls.title_en, problem_of(exc))
+
+
+def _server_log(line: str) -> None:
+    """A line in the server's log (the kernel's real stderr, not the page)."""
+    stream = sys.__stderr__
+    if stream is not None:
+        print(line, file=stream, flush=True)
 
 
 def error_page(title_zh: str, title_en: str, problem: Problem) -> FrozenVBox:

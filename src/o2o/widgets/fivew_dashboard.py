@@ -74,13 +74,16 @@ class FiveWDashboard(Panel):
         self.report: Any = None
         self.reference: Any = None
         self.reference_name = ""
-        self._build_figure()
+        # the figure is built on the first scene shown: a page without it loads and answers
+        # sooner (plotly's front-end code is large), and there is nothing to draw before
+        self._fig = None
         self._build_playback()
         self._scores_html = FrozenHTML(layout={"width": "430px"})
         self._feedback_html = FrozenHTML()
         self._day_html = FrozenHTML()
-        self.children = [self._messages, FrozenHBox([self._fig, self._scores_html]),
-                         FrozenHBox([self._play, self._day]), self._day_html, self._feedback_html]
+        self._top = FrozenHBox([self._scores_html])
+        self._playback = FrozenHBox([self._play, self._day], layout={"display": "none"})
+        self.children = [self._messages, self._top, self._playback, self._day_html, self._feedback_html]
         self.update()
 
     # ------------------------------------------------------------------ builders
@@ -121,6 +124,10 @@ class FiveWDashboard(Panel):
     def show(self, result: Any, report: Any) -> None:
         """Show a simulated (or historical) scene and its 5W report."""
         self.result, self.report = result, report
+        if self._fig is None:
+            self._build_figure()
+            self._top.children = [self._fig, self._scores_html]
+            self._playback.layout.display = None
         n = int(result.n_days)
         self._day_spec.hi = n
         self._quiet = True
@@ -154,6 +161,12 @@ class FiveWDashboard(Panel):
         lang = self.lang
         theta = [axis_label(w, lang) for w in FIVE_W]
         theta = theta + theta[:1]
+        self._scores_html.value = self._scores_table(lang)
+        self._day_html.value = self._day_table(lang)
+        self._feedback_html.value = self._feedback(lang)
+        self._messages.clear()
+        if self._fig is None:
+            return
         with self._fig.batch_update():
             radar = self._fig.data[0]
             radar.theta = theta
@@ -172,10 +185,6 @@ class FiveWDashboard(Panel):
                 ref.visible = False
             self._draw_playback(lang)
             self._fig.layout.title = tr("5W 评估与逐日回放(合成数据)", "5W evaluation and day-by-day playback (synthetic data)", lang)
-        self._scores_html.value = self._scores_table(lang)
-        self._day_html.value = self._day_table(lang)
-        self._feedback_html.value = self._feedback(lang)
-        self._messages.clear()
 
     def _draw_playback(self, lang: str) -> None:
         hi, lo, margin, cost, today = self._fig.data[2:7]

@@ -1,0 +1,229 @@
+"""Voila apps: time to the first kernel round-trip, bytes per page load, response to a click.
+
+Measured in one run, side by side:
+
+* **baseline** — a plain one-slider Voila app (``benchmarks/apps/plain_slider.ipynb``: an
+  ``IntSlider`` whose change the kernel answers in a ``Label``) served by ``voila`` with
+  its defaults, cold and with Voila's own preheated kernels
+  (``--preheat_kernel=True --pool_size=1``);
+* **simulator** — the scene simulator served by ``o2o app`` (locked down, compressed,
+  only the needed front-end extensions, plotly's bundle served once), cold
+  (``--no-preheat``) and preheated (the default).
+
+*Time to first round-trip*: from navigation to the moment the page shows the kernel's
+answer to a widget change (the slider's label; the simulator's design summary after a
+budget change) — not merely drawn. *Bytes per load*: every byte the server sends to
+the browser for one page load (HTTP and websocket, as they leave the server), counted by
+a TCP proxy between the two. *Click*: from pressing "模拟这个场景" to the 5W radar
+showing its values (the first click also loads plotly's front-end code: the radar is built
+on the first scene shown). A fresh browser context (empty cache) for every load.
+
+    python benchmarks/bench_voila.py            # writes benchmarks/results/bench_voila.json
+    python benchmarks/bench_voila.py --quick    # fewer repeats
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from o2o.apps.launch import AppServer, free_port  # noqa: E402
+
+CHROMIUM = os.environ.get("O2O_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+PLAIN = HERE / "apps" / "plain_slider.ipynb"
+SIMULATOR = "场景模拟器.ipynb"
+RADAR = "() => { const g = document.querySelector('.js-plotly-plot'); return g && g.data ? Array.from(g.data[0].r) : null; }"
+GOAL_PREHEATED_S = 1.5
+# what the server log shows when a preheated kernel has run the whole notebook
+READY = {"sim": "[o2o] app ready", "plain": "plain app ready"}
+GOAL_BYTES = 5_000_000
+
+
+# --------------------------------------------------------------------------- byte-counting proxy
+
+
+class CountingProxy:
+    """A TCP proxy that counts the bytes the server sends to the browser."""
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self.port = free_port()
+        self.to_client = 0
+        self._lock = threading.Lock()
+        self._sock = socket.socket()
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind(("127.0.0.1", self.port))
+        self._sock.listen(128)
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.to_client = 0
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._sock.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            threading.Thread(target=self._pipe, args=(client, upstream, False), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, True), daemon=True).start()
+
+    def _pipe(self, src: socket.socket, dst: socket.socket, count: bool) -> None:
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                if count:
+                    with self._lock:
+                        self.to_client += len(data)
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self._sock.close()
+
+
+# --------------------------------------------------------------------------- one page load
+
+
+def load_plain(page, url: str) -> float:
+    t0 = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    handle = page.locator(".ui-slider-handle, .noUi-handle, [role=slider]").first
+    handle.wait_for()
+    page.get_by_text("x² = 100").wait_for()
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.get_by_text("x² = 121").wait_for()
+    return time.perf_counter() - t0
+
+
+def load_simulator(page, url: str) -> tuple[float, float]:
+    t0 = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    budget = page.get_by_label("预算(元)")
+    budget.fill("4800")
+    budget.press("Enter")
+    page.locator(".o2o-scene-summary", has_text="4,800").wait_for()
+    first = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    page.get_by_role("button", name="模拟这个场景").click()
+    page.wait_for_function(f"(({RADAR})() || []).some(v => v > 0)")
+    return first, time.perf_counter() - t1
+
+
+def wait_pool_ready(log_path: Path, count: int, marker: str, timeout: float = 240.0) -> None:
+    """Wait until the server log shows ``marker`` ``count`` times: a preheated kernel has
+    finished running the notebook (a kernel pool is "filled" when its kernels start, long
+    before the notebook has run; a real server is warm long before its visitors come)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if log_path.exists() and log_path.read_text(errors="replace").count(marker) >= count:
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"kernel pool not ready ({log_path})")
+
+
+def measure(browser, server: AppServer, url_path: str, kind: str, repeats: int, preheated: bool,
+            log_path: Path) -> dict:
+    proxy = CountingProxy(server.port)
+    times, clicks, sizes = [], [], []
+    try:
+        for i in range(repeats):
+            if preheated:
+                wait_pool_ready(log_path, i + 1, READY[kind])
+            ctx = browser.new_context(viewport={"width": 1366, "height": 1000})
+            page = ctx.new_page()
+            page.set_default_timeout(180_000)
+            proxy.reset()
+            url = f"http://127.0.0.1:{proxy.port}{url_path}"
+            if kind == "plain":
+                times.append(load_plain(page, url))
+            else:
+                t, c = load_simulator(page, url)
+                times.append(t)
+                clicks.append(c)
+            page.wait_for_timeout(300)  # let trailing frames arrive before counting
+            sizes.append(proxy.to_client)
+            ctx.close()
+    finally:
+        proxy.close()
+    out = {"seconds": times, "median_s": statistics.median(times), "bytes": sizes,
+           "median_bytes": statistics.median(sizes)}
+    if clicks:
+        out["click_seconds"] = clicks
+        out["click_median_s"] = statistics.median(clicks)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="2 loads per setting instead of 3/5")
+    args = ap.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    results_dir = Path(os.environ.get("O2O_BENCH_RESULTS", HERE / "results"))
+    results_dir.mkdir(parents=True, exist_ok=True)
+    cold_n, hot_n = (2, 2) if args.quick else (3, 5)
+    plain_url = "/"  # voila serving one notebook answers at its root
+    sim_url = "/voila/render/" + quote(SIMULATOR)
+    voila = [sys.executable, "-m", "voila", str(PLAIN), "--port={port}", "--no-browser"]
+    settings = [
+        ("baseline", "cold", voila, "plain", plain_url, cold_n, False),
+        ("baseline", "preheated", voila + ["--preheat_kernel=True", "--pool_size=1"], "plain", plain_url, hot_n, True),
+        ("simulator", "cold", None, "sim", sim_url, cold_n, False),
+        ("simulator", "preheated", None, "sim", sim_url, hot_n, True),
+    ]
+    results: dict[str, dict] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        for app, mode, command, kind, url_path, n, preheated in settings:
+            log_path = results_dir / f"bench_voila-{app}-{mode}.log"
+            server_args = ["scene-simulator", "--log-level", "INFO"] + ([] if preheated else ["--no-preheat"])
+            with AppServer(server_args, command=command, cwd=ROOT, log_path=log_path, timeout=240,
+                           env={"PYTHONUNBUFFERED": "1"}) as srv:
+                results[f"{app}/{mode}"] = r = measure(browser, srv, url_path, kind, n, preheated, log_path)
+            line = f"{app:9s} {mode:9s} first round-trip {r['median_s']:6.2f} s   {r['median_bytes'] / 1e6:6.2f} MB/load"
+            if "click_median_s" in r:
+                line += f"   click {r['click_median_s']:.2f} s"
+            print(line, flush=True)
+        browser.close()
+    b, s = results["baseline/preheated"], results["simulator/preheated"]
+    summary = {
+        "time_ratio_preheated": s["median_s"] / b["median_s"],
+        "time_ratio_cold": results["simulator/cold"]["median_s"] / results["baseline/cold"]["median_s"],
+        "bytes_ratio": s["median_bytes"] / b["median_bytes"],
+        "goal_preheated_s": GOAL_PREHEATED_S, "goal_bytes": GOAL_BYTES,
+        "meets_time_goal": s["median_s"] <= GOAL_PREHEATED_S, "meets_bytes_goal": s["median_bytes"] <= GOAL_BYTES,
+    }
+    print(json.dumps(summary, indent=2))
+    (results_dir / "bench_voila.json").write_text(json.dumps({"results": results, "summary": summary}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
