@@ -248,21 +248,40 @@ def test_browser_shows_the_course_in_chinese(running_lab: dict, tmp_path: Path) 
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
+    errors: list[BaseException] = []
+
+    def drive() -> None:
+        # Playwright's sync API refuses to start where an asyncio loop is running (the app tests keep
+        # one open for the whole session), so this browser lives in a thread of its own.
         try:
-            page = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900}).new_page()
-            page.set_default_timeout(120_000)
-            page.goto(running_lab["url"].replace("localhost", "127.0.0.1"))
-            page.locator(".lm-MenuBar-itemLabel", has_text="文件").first.wait_for()
-            page.locator(".lm-MenuBar-itemLabel", has_text="设置").first.wait_for()
-            page.locator(".lm-TabBar-tabLabel", has_text="index.ipynb").first.wait_for()
-            assert page.locator(".lm-MenuBar-itemLabel", has_text="File").count() == 0
-        finally:
-            browser.close()
+            with sync_api.sync_playwright() as p:
+                browser = p.chromium.launch(
+                    executable_path=CHROMIUM, headless=True,
+                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                          "--disable-component-update", "--disable-sync", "--no-first-run"],
+                )
+                try:
+                    page = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900}).new_page()
+                    page.set_default_timeout(120_000)
+                    page.goto(running_lab["url"].replace("localhost", "127.0.0.1"))
+                    page.locator(".lm-MenuBar-itemLabel", has_text="文件").first.wait_for()
+                    page.locator(".lm-MenuBar-itemLabel", has_text="设置").first.wait_for()
+                    page.locator(".lm-TabBar-tabLabel", has_text="index.ipynb").first.wait_for()
+                    assert page.locator(".lm-MenuBar-itemLabel", has_text="File").count() == 0
+                    artifacts = Path(__file__).resolve().parents[1] / "artifacts"
+                    artifacts.mkdir(exist_ok=True)
+                    page.screenshot(path=str(artifacts / "lab-course-home.png"))
+                finally:
+                    browser.close()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            errors.append(exc)
+
+    t = threading.Thread(target=drive, name="lab-browser")
+    t.start()
+    t.join(timeout=600)
+    assert not t.is_alive(), "the browser test did not finish in 10 minutes"
+    if errors:
+        raise errors[0]
 
 
 def test_stops_cleanly(running_lab: dict) -> None:
