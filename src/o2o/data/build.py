@@ -120,7 +120,7 @@ def build(out_dir: str | os.PathLike, scale: int = 1, seed: int = 2015, progress
         for sid in chunk:
             p = int(store_pos[sid])
             inp = StoreInputs(
-                store_id=int(sid), open_day=int(open_day[p]),
+                store_id=int(sid), format=str(stores["format"].iat[p]), open_day=int(open_day[p]),
                 opened_before_2015=bool(stores["open_date"].iat[p] < pd.Timestamp(cal.YEAR_START)),
                 fans0=int(levels["fans0"].iat[p]), pilot=stores["pilot_group"].iat[p] == "试点",
                 tickets_target=ticket_target[p], new_members=base["new_members"][p],

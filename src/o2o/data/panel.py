@@ -19,9 +19,25 @@ import pandas as pd
 from . import calibration as cal
 from .sales import DATES, member_visit_rates
 
-HOURLY = np.array([0.4, 0.2, 0.1, 0.1, 0.1, 0.3, 1.2, 3.0, 5.0, 3.5, 3.0, 4.0, 6.0, 4.0, 3.0, 3.0, 3.5, 5.0,
-                   7.0, 7.5, 6.5, 4.5, 2.5, 1.0])
-HOURLY = HOURLY / HOURLY.sum()
+_HOURS = {  # relative traffic by hour 0..23 per store format (assumption: commuting, meals, evenings)
+    "社区": [0.4, 0.2, 0.1, 0.1, 0.1, 0.3, 1.2, 3.0, 4.0, 3.0, 3.0, 4.0, 5.0, 3.5, 3.0, 3.0, 3.5, 5.5,
+             7.5, 8.0, 7.0, 5.0, 2.5, 1.0],
+    "写字楼": [0.1, 0.0, 0.0, 0.0, 0.0, 0.1, 0.6, 4.0, 8.0, 4.0, 2.5, 5.0, 9.0, 5.0, 2.5, 3.0, 3.5, 5.5,
+              6.0, 3.0, 1.5, 0.8, 0.4, 0.2],
+    "学校": [0.1, 0.0, 0.0, 0.0, 0.0, 0.2, 2.0, 6.5, 3.0, 2.0, 2.5, 5.5, 7.5, 3.0, 2.0, 3.0, 5.5, 6.0,
+             4.0, 3.5, 3.0, 2.0, 0.8, 0.2],
+    "工业区": [0.6, 0.3, 0.2, 0.2, 0.2, 0.5, 3.5, 5.0, 2.5, 1.5, 1.5, 4.5, 6.0, 3.0, 1.5, 1.5, 2.0, 3.5,
+              5.5, 6.5, 7.0, 6.0, 3.5, 1.5],
+    "交通枢纽": [1.0, 0.6, 0.4, 0.3, 0.4, 1.0, 2.5, 4.5, 5.0, 4.0, 3.5, 4.0, 4.5, 4.0, 3.5, 3.5, 4.0, 5.0,
+               5.5, 5.0, 4.5, 3.5, 2.5, 1.5],
+    "商业街": [0.5, 0.3, 0.1, 0.1, 0.1, 0.2, 0.6, 1.5, 2.5, 3.0, 3.5, 4.5, 5.5, 5.0, 4.5, 4.5, 5.0, 6.0,
+              7.0, 8.0, 8.0, 6.5, 3.5, 1.5],
+}
+HOURLY = {fmt: np.asarray(v) / np.sum(v) for fmt, v in _HOURS.items()}
+#: Visit rate multiplier by join channel (assumption): members who signed up in the store come back
+#: more often than those brought by a friend's share or a partner's offer.
+CHANNEL_ENGAGEMENT = {"门店二维码": 1.25, "微信公众号": 1.0, "好友分享": 0.8, "异业合作": 0.6}
+ITEMS_EXTRA_MEAN = 0.75         # items per ticket = 1 + Poisson(0.75), calibrated to the ~16-yuan ticket
 MOBILE_BOOST_MEMBER = np.array([0.7, 1.4, 1.3, 1.0])
 SHARE_CHANNELS = ("朋友圈", "微信群", "私聊")
 SHARE_CHANNEL_P = (0.6, 0.3, 0.1)
@@ -33,6 +49,7 @@ class StoreInputs:
     """What the panel generator needs to know about one store."""
 
     store_id: int
+    format: str
     open_day: int                 # index of the opening day in 2015 (0 if open before)
     opened_before_2015: bool
     fans0: int
@@ -83,7 +100,7 @@ def generate_store(inp: StoreInputs, products: pd.DataFrame, popularity: np.ndar
                             "join_date": join_dates.astype("datetime64[s]"), "join_channel": channel})
 
     # ---- member visits month by month -> tiers ---------------------------------------------------
-    lam = member_visit_rates(rng, n_mem)
+    lam = member_visit_rates(rng, n_mem) * np.array([CHANNEL_ENGAGEMENT[c] for c in channel])
     month_of_day = DATES.month.to_numpy() - 1
     month_start = np.array([np.nonzero(month_of_day == m)[0][0] for m in range(12)])
     month_len = np.bincount(month_of_day, minlength=12)
@@ -114,7 +131,7 @@ def generate_store(inp: StoreInputs, products: pd.DataFrame, popularity: np.ndar
     t_day = np.concatenate([v_day, np.repeat(days, walk_in)])
     t_member = np.concatenate([member_id[v_member], np.zeros(walk_in.sum(), dtype=np.int64)])
     n_tx = len(t_day)
-    secs = rng.choice(24, size=n_tx, p=HOURLY) * 3600 + rng.integers(0, 3600, n_tx)
+    secs = rng.choice(24, size=n_tx, p=HOURLY[inp.format]) * 3600 + rng.integers(0, 3600, n_tx)
     order = np.lexsort((secs, t_day))
     t_day, t_member, secs = t_day[order], t_member[order], secs[order]
     ts = (np.datetime64(cal.YEAR_START, "s") + t_day.astype("timedelta64[D]") + secs.astype("timedelta64[s]"))
@@ -128,7 +145,7 @@ def generate_store(inp: StoreInputs, products: pd.DataFrame, popularity: np.ndar
     pay = np.asarray(cal.PAYMENTS, dtype=object)[_categorical(rng, probs)]
 
     # basket
-    n_items = np.minimum(1 + rng.poisson(1.1, n_tx), 12).astype(np.int16)
+    n_items = np.minimum(1 + rng.poisson(ITEMS_EXTRA_MEAN, n_tx), 12).astype(np.int16)
     item_tx = np.repeat(np.arange(n_tx), n_items)
     sku_idx = rng.choice(len(products), size=len(item_tx), p=popularity)
     qty = rng.choice(np.array([1, 2, 3], dtype=np.int16), size=len(item_tx), p=[0.85, 0.12, 0.03])
