@@ -76,13 +76,21 @@ def graded_class(tmp_path_factory: pytest.TempPathFactory):
     release = json.loads((course / "release" / "demo" / "demo.ipynb").read_text(encoding="utf-8"))
     full = answers_of(json.loads((course / "source" / "demo" / "demo.ipynb").read_text(encoding="utf-8")))
     table = cases(release, full, str(course))
+    # Each student's submission lands in the exchange's inbound folder exactly as `nbgrader submit`
+    # leaves it (<student>+<assignment>+<timestamp>, with timestamp.txt); `nbgrader collect` then
+    # brings the whole class into submitted/.
+    inbound = exchange / "o2o-demo" / "inbound"
+    inbound.mkdir(parents=True, exist_ok=True)
+    stamp = "2026-03-01 10:00:00.000000 UTC"
     for student, (build, _) in table.items():
-        dest = course / "submitted" / student / "demo"
+        dest = inbound / f"{student}+demo+{stamp}"
         dest.mkdir(parents=True)
-        (dest / "timestamp.txt").write_text("2026-03-01 10:00:00.000000 UTC")
+        (dest / "timestamp.txt").write_text(stamp)
         for name, content in build().items():
             data = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
             (dest / name).write_text(data, encoding="utf-8")
+    _nbgrader("collect", "demo", f"--Exchange.root={exchange}", "--CollectApp.check_owner=False", cwd=course)
+    assert sorted(os.listdir(course / "submitted")) == sorted(table), "collect must bring in every student"
 
     # baseline: plain nbgrader autograde on the honest submissions, in a copy of the course
     baseline = root / "baseline"
