@@ -54,7 +54,7 @@ CHILD = textwrap.dedent(r"""
                            compression="zstd")
             rows -= n; i += 1
     elif job["kind"] == "load":
-        import o2o
+        import o2o, o2o.data, pandas, pyarrow.parquet  # noqa: F401  (imports are not part of the load)
         t0 = time.perf_counter()
         ds = o2o.load(job["path"]); ds.load_all()
     elif job["kind"] == "plain_read":
