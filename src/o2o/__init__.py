@@ -4,7 +4,16 @@
 >>> ds = o2o.load()          # doctest: +SKIP
 """
 
+import sys as _sys
+
 __version__ = "0.1.0"
+
+# Displaying a plotly figure imports nbformat, which imports jsonschema, which on import compiles
+# about forty grammars of its optional helper package rfc3987-syntax: some 2.5 s of CPU in every
+# kernel, more than most lessons' whole computation. The kit never validates IRI formats, so it
+# tells Python that optional package is absent (jsonschema then simply skips that one format check).
+# setdefault: a process that has already imported it keeps it.
+_sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def load(path=None, validate: bool = True):
