@@ -212,7 +212,9 @@ def build_config(settings: ServerSettings) -> Any:
     if data_dir:
         env["O2O_DATA_DIR"] = data_dir
     c.VoilaKernelManager.default_env_variables = env
-    c.VoilaKernelManager.fill_delay = 0.5
+    # refill the pool a little after a visitor took a kernel: starting the next kernel (data
+    # loading) right away would compete with that visitor's first seconds on a small server
+    c.VoilaKernelManager.fill_delay = 20.0
     return c
 
 
