@@ -21,7 +21,7 @@ from o2o.apps.launch import AppServer
 def app_server(dataset_dir):
     """All three apps on a free port (preheated, as in production)."""
     env = {"O2O_DATA_DIR": str(dataset_dir), "PYTHONUNBUFFERED": "1"}
-    with AppServer(["--pool-size", "1", "--max-kernels", "12", "--log-level", "INFO"], env=env, cwd=ROOT,
+    with AppServer(["--pool-size", "1", "--max-kernels", "30", "--log-level", "INFO"], env=env, cwd=ROOT,
                    log_path=ARTIFACTS / "voila-test-server.log", timeout=180) as srv:
         yield srv
 

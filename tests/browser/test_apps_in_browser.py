@@ -50,7 +50,7 @@ def test_store_network_filters_the_map(page, app_server):
     page.goto(app_server.app_url(NETWORK))
     page.get_by_text("门店网络", exact=True).first.wait_for()
     points = ("() => { const g = document.querySelector('.js-plotly-plot'); if (!g || !g.data) return -1;"
-              " return Array.from(g.data).slice(2).reduce((n, t) => n + (t.visible === false ? 0 : t.x.length), 0); }")
+              " return Array.from(g.data).slice(2).reduce((n, t) => n + (t.visible === false || !t.x ? 0 : t.x.length), 0); }")
     page.wait_for_function(f"({points})() > 5000")
     total = page.evaluate(points)
     page.get_by_label("城市").select_option(label="深圳")
