@@ -18,6 +18,11 @@ def _days(d: date) -> np.datetime64:
     return np.datetime64(d, "D")
 
 
+#: Approximate southern edge of the built-up land of coastal cities (latitude; south of it is sea or
+#: Hong Kong). Rounded from public maps.
+COASTLINE_LAT = {"深圳": 22.50, "珠海": 22.15, "中山": 22.40, "汕头": 23.28, "湛江": 21.15, "江门": 22.35}
+
+
 def make_stores(rng: np.random.Generator) -> pd.DataFrame:
     """About 7,000 stores across Guangdong, densest in Dongguan."""
     rows = []
@@ -35,6 +40,10 @@ def make_stores(rng: np.random.Generator) -> pd.DataFrame:
             "lon": dlon[which] + rng.normal(0, spread * 0.35, n),
         }))
     stores = pd.concat(rows, ignore_index=True)
+    # keep coastal cities on land: mirror points that fall south of the city's coastline back north
+    for city, coast in COASTLINE_LAT.items():
+        sea = (stores["city"] == city) & (stores["lat"] < coast)
+        stores.loc[sea, "lat"] = 2 * coast - stores.loc[sea, "lat"]
     n = len(stores)
     is_dg = (stores["city"] == "东莞").to_numpy()
     fmt = np.where(
