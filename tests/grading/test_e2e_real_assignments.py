@@ -29,6 +29,10 @@ def _run(args: list[str], cwd: Path, extra_env: dict[str, str]) -> subprocess.Co
     return r
 
 
+#: answer cell to get wrong -> points its test cell carries (assignments/README.md)
+PARTIAL = {"m1-o2o-basics": ("q3-answer", 2), "m2-touchpoints": ("q1-answer", 2)}
+
+
 @pytest.mark.parametrize("assignment", SOURCES)
 def test_real_assignment_full_and_blank(assignment: str, tmp_path: Path, dataset) -> None:
     root = tmp_path / "course"
@@ -39,7 +43,14 @@ def test_real_assignment_full_and_blank(assignment: str, tmp_path: Path, dataset
     for nb_path in sorted((root / "release" / assignment).glob("*.ipynb")):
         release = json.loads(nb_path.read_text(encoding="utf-8"))
         source = json.loads((root / "source" / assignment / nb_path.name).read_text(encoding="utf-8"))
-        for student, nb in (("full", fill(release, answers_of(source))), ("blank", release)):
+        answers = answers_of(source)
+        students = [("full", fill(release, answers)), ("blank", release)]
+        # partly right: every answer of the solution but one, which is wrong; only that question's points go
+        wrong = {gid: f"{text.split(chr(10))[0].split('=')[0].strip()} = -1" for gid, text in answers.items()
+                 if gid == PARTIAL.get(assignment, ("",))[0]}
+        if wrong:
+            students.append(("partial", fill(release, {**answers, **wrong})))
+        for student, nb in students:
             d = root / "submitted" / student / assignment
             d.mkdir(parents=True, exist_ok=True)
             (d / nb_path.name).write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
@@ -56,4 +67,7 @@ def test_real_assignment_full_and_blank(assignment: str, tmp_path: Path, dataset
             got[sub.student_id] = sum(g.auto_score or 0 for nb in sub.notebooks for g in nb.grades
                                       if g.cell.cell_type == "code")
     assert auto_max > 0
-    assert got == {"full": auto_max, "blank": 0}, r.stdout
+    expected = {"full": auto_max, "blank": 0}
+    if assignment in PARTIAL:
+        expected["partial"] = auto_max - PARTIAL[assignment][1]
+    assert got == expected, r.stdout
