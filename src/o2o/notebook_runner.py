@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +96,8 @@ def run_many(paths: Iterable[str | os.PathLike[str]], workers: int = 2, timeout:
         return {}
     if workers <= 1 or len(items) == 1:
         return {path: _run_one((path, t)) for path, t in items}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # "spawn", not the default "fork": the caller (a test session, a server) often has threads
+    # running, and a forked child can inherit a lock held by one of them and hang for ever.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         results = list(pool.map(_run_one, items))
     return {r.path: r for r in results}
