@@ -9,7 +9,6 @@ build never leaves a half-written dataset behind.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -21,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import calibration as cal
-from .check import generator_fingerprint
+from .check import _sha256, generator_fingerprint
 from .chain import assign_pilot, choose_panel, make_products, make_staff_and_squads, make_stores, product_popularity
 from .panel import StoreInputs, generate_store
 from .sales import (DATES, assemble_daily, baseline_daily, chain_tier_shares, fans_monthly_aggregate,
@@ -47,14 +46,6 @@ def _write(df: pd.DataFrame, path: Path, name: str | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(df, preserve_index=False)
     pq.write_table(table, path, compression=CODEC.get(name or "", "lz4"), row_group_size=1_000_000)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def build(out_dir: str | os.PathLike, scale: int = 1, seed: int = 2015, progress: bool = True,
