@@ -15,7 +15,7 @@ ARGS        ?=
 
 PYTEST_FLAGS := -p o2o.pytest_ci --continue-on-collection-errors --durations=15
 
-.PHONY: help lab test data data-big app bench grade bundle env data-ensure clean distclean
+.PHONY: help lab test data data-big app bench grade bundle frontend env data-ensure clean distclean
 
 help: ## 显示所有目标 / list all targets
 	@echo "O2O践行 课程工具包 / O2O practice course kit"
@@ -48,6 +48,9 @@ grade: env ## 在沙箱中并行批改全班作业(nbgrader)/ autograde a class,
 
 bundle: env ## 生成发给学生的课程包 / build the student bundle
 	$(BIN)/o2o bundle $(ARGS)
+
+frontend: ## 重新构建应用的页面脚本(需要 Node.js 和 npm)/ rebuild the apps' page script (needs Node.js and npm)
+	cd frontend && npm ci --no-audit --no-fund && node build.mjs
 
 env: $(STAMP) ## 创建或更新 .venv / create or update .venv
 

@@ -80,3 +80,34 @@ def test_maturity_self_test_reaches_a_stage_and_switches_to_english(page, app_se
     page.get_by_role("button", name="Assess").wait_for()
     page.get_by_text("Reached").wait_for()
     assert page.console.errors == []
+
+
+def test_pages_load_one_page_script_not_voilas_front_end(page, app_server):
+    """The apps' page script replaces Voila's JupyterLab front end (about 90 chunks)."""
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
+    page.goto(app_server.app_url(MATURITY))
+    page.get_by_role("button", name="查看评估结果").wait_for()
+    ours = [u for u in scripts if "/static/o2o-app.js" in u]
+    assert len(ours) == 1
+    assert not [u for u in scripts if "/voila/static/" in u or "remoteEntry" in u], scripts
+    # besides: voila-style.js (styles and icons), and plotly's bundle for this app's chart
+    # (through anywidget's blob: module)
+    others = [u for u in scripts if not any(k in u for k in ("/static/o2o-app.js", "/static/voila-style.js",
+                                                            "o2o-plotly/widgetbundle.js", "blob:"))]
+    assert others == [], others
+    # the widgets came from the kernel through the page's widget manager
+    assert page.evaluate("() => Object.keys(window.o2oWidgetManager._models).length") > 50
+    assert page.console.errors == []
+
+
+def test_a_lost_connection_shows_a_bilingual_notice(page, app_server):
+    page.goto(app_server.app_url(MATURITY))
+    page.get_by_role("button", name="查看评估结果").wait_for()
+    assert page.locator("#o2o-notice").count() == 0
+    # the server going away closes the kernel's websocket the same way
+    page.evaluate("() => window.o2oWidgetManager.kernel._ws.close(1000)")
+    notice = page.locator("#o2o-notice")
+    notice.wait_for()
+    text = notice.inner_text()
+    assert "请刷新页面" in text and "Reload the page" in text

@@ -34,6 +34,11 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="检查空闲内核的间隔秒数 / seconds between idle checks (default 60)")
     parser.add_argument("--max-kernels", type=int, default=30,
                         help="同时运行的内核上限 / most kernels at once (default 30)")
+    parser.add_argument(
+        "--voila-frontend", action="store_true",
+        help="用 Voila 自带的前端(较慢)代替应用自己的页面脚本 / use Voila's own (slower) front end "
+             "instead of the apps' page script",
+    )
     parser.add_argument("--no-compress", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--extra-notebook", action="append", default=[], help=argparse.SUPPRESS)
     parser.add_argument("--log-level", default="WARN", help=argparse.SUPPRESS)
@@ -64,6 +69,7 @@ def settings_from_args(args: argparse.Namespace) -> ServerSettings:
         log_level=args.log_level,
         apps=apps,
         extra_notebooks=tuple(Path(p) for p in args.extra_notebook),
+        light_frontend=not args.voila_frontend,
     )
 
 

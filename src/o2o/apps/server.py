@@ -67,6 +67,7 @@ class ServerSettings:
     log_level: str = "WARN"
     apps: tuple[str, ...] = tuple(APP_NOTEBOOKS)
     extra_notebooks: tuple[Path, ...] = field(default_factory=tuple)  # used by benchmarks/tests
+    light_frontend: bool = True  # the apps' own page script; False: Voila's JupyterLab front end
 
 
 class AppsNotFound(O2OError):
@@ -125,15 +126,40 @@ def prepare_serving_root(
 
 PLOTLY_ASSET = "o2o-plotly/widgetbundle.js"
 TEMPLATE = "o2o"
+# the apps' own page script (built from frontend/ by ``make frontend``, committed)
+STATIC = Path(__file__).resolve().parent / "static"
+PAGE_SCRIPT = ("o2o-app.js", "o2o-app.css")
+# Voila's lab template: its page script, and the block our stylesheet goes into
+_VOILA_SCRIPT = "{{ voila_setup_labextensions(resources.base_url, resources.labextensions) }}"
+_CSS_BLOCK = "{%- block notebook_css -%}"
 
 
-def prepare_assets(dest: Path) -> Path:
+def page_template(lab_index: str, light_frontend: bool = True) -> str:
+    """Our page template, made from the text of Voila's ``lab`` template.
+
+    Links to font CDNs are dropped (the apps work offline and load nothing from other
+    sites). With ``light_frontend`` the page loads the apps' own script (one file: kernel
+    connection, widget manager, the controls, output and anywidget) instead of Voila's
+    JupyterLab-based front end (about 90 script chunks).
+    """
+    kept = [line for line in lab_index.splitlines() if "cdn.jsdelivr.net" not in line and "://cdn" not in line]
+    text = "\n".join(kept) + "\n"
+    if not light_frontend:
+        return text
+    if _VOILA_SCRIPT not in text or _CSS_BLOCK not in text:
+        raise AppsNotFound("Voila 的 lab 模板和预期的不一样,无法换上应用自己的页面脚本。",
+                           "Voila's lab template is not as expected; the apps' page script cannot be put in.")
+    text = text.replace(_VOILA_SCRIPT, '{{ resources.include_js("static/o2o-app.js") }}')
+    return text.replace(_CSS_BLOCK, _CSS_BLOCK + '\n  {{ resources.include_css("static/o2o-app.css") }}', 1)
+
+
+def prepare_assets(dest: Path, light_frontend: bool = True) -> Path:
     """Write the server's own front-end assets under ``dest`` (outside the serving root).
 
     * ``labextensions/o2o-plotly/widgetbundle.js``: plotly's widget bundle, served once per
       page over HTTP (compressed) instead of inside every figure's widget state;
-    * ``data/voila/templates/o2o``: Voila's ``lab`` template without the links to a
-      font CDN (the apps must work offline and load nothing from other sites).
+    * ``data/voila/templates/o2o``: the page template (see :func:`page_template`) and the
+      apps' page script.
     """
     import plotly
     from jupyter_core.paths import jupyter_path
@@ -151,12 +177,20 @@ def prepare_assets(dest: Path) -> Path:
     )
     if lab_index is None:
         raise AppsNotFound("找不到 Voila 的 lab 模板。", "Voila's lab template was not found.")
-    text = lab_index.read_text(encoding="utf-8")
-    kept = [line for line in text.splitlines() if "cdn.jsdelivr.net" not in line and "://cdn" not in line]
     tdir = dest / "data" / "voila" / "templates" / TEMPLATE
-    tdir.mkdir(parents=True, exist_ok=True)
-    (tdir / "index.html.j2").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    (tdir / "static").mkdir(parents=True, exist_ok=True)
+    text = page_template(lab_index.read_text(encoding="utf-8"), light_frontend)
+    (tdir / "index.html.j2").write_text(text, encoding="utf-8")
     (tdir / "conf.json").write_text('{"base_template": "lab"}\n', encoding="utf-8")
+    if light_frontend:
+        missing = [name for name in PAGE_SCRIPT if not (STATIC / name).is_file()]
+        if missing:
+            raise AppsNotFound(
+                f"缺少应用的页面脚本({', '.join(missing)})。请运行 make frontend,或重新安装课程包。",
+                f"The apps' page script is missing ({', '.join(missing)}). Run `make frontend` or reinstall the package.",
+            )
+        for name in PAGE_SCRIPT:
+            shutil.copyfile(STATIC / name, tdir / "static" / name)
     return dest
 
 
@@ -258,7 +292,7 @@ def serve(settings: ServerSettings) -> None:
     """Prepare the serving root and run the server until interrupted."""
     work = Path(tempfile.mkdtemp(prefix="o2o-voila-"))
     root = prepare_serving_root(settings.apps, dest=work / "apps", extra_notebooks=settings.extra_notebooks)
-    assets = prepare_assets(work / "assets")
+    assets = prepare_assets(work / "assets", settings.light_frontend)
     try:
         app = make_app(settings, root, assets)
         app.start()

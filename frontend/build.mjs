@@ -1,0 +1,71 @@
+// Builds the apps' page script: `make frontend` (needs Node.js and npm; the result is
+// committed, so serving the apps needs neither).
+//
+//   src/o2o/apps/static/o2o-app.js, o2o-app.css   the bundle and its styles
+//   src/o2o/apps/static/o2o-app.stamp.json        SHA-256 of the sources it was built from
+
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outdir = join(here, '..', 'src', 'o2o', 'apps', 'static');
+
+// anywidget's published build ends in an AMD `define([...], factory)` for JupyterLab's
+// loader; bundled here, the factory is exported instead.
+const anywidgetAsModule = {
+  name: 'anywidget-as-module',
+  setup(build) {
+    build.onLoad({ filter: /node_modules[\\/]anywidget[\\/]dist[\\/]index\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const amd = /define\(\["@jupyter-widgets\/base"\],\s*(\w+)\);\s*$/;
+      const m = text.match(amd);
+      if (!m) {
+        throw new Error('anywidget build layout changed: no trailing define() found');
+      }
+      return { contents: text.replace(amd, `export default ${m[1]};\n`), loader: 'js' };
+    });
+  },
+};
+
+export function sourceFiles() {
+  const files = ['build.mjs', 'package.json', 'package-lock.json'];
+  for (const name of readdirSync(join(here, 'src')).sort()) {
+    files.push(join('src', name));
+  }
+  return files;
+}
+
+export function stamp() {
+  const sources = {};
+  for (const f of sourceFiles()) {
+    sources[f.split('\\').join('/')] = createHash('sha256').update(readFileSync(join(here, f))).digest('hex');
+  }
+  return sources;
+}
+
+const result = await esbuild.build({
+  entryPoints: { 'o2o-app': join(here, 'src', 'index.js') },
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: ['es2020'],
+  outdir,
+  legalComments: 'eof',
+  define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+  loader: { '.svg': 'dataurl', '.woff': 'dataurl', '.woff2': 'dataurl', '.png': 'dataurl' },
+  plugins: [anywidgetAsModule],
+  metafile: true,
+  logLevel: 'warning',
+});
+
+mkdirSync(outdir, { recursive: true });
+if (process.env.O2O_FRONTEND_META) {
+  writeFileSync(process.env.O2O_FRONTEND_META, JSON.stringify(result.metafile));
+}
+writeFileSync(join(outdir, 'o2o-app.stamp.json'), JSON.stringify({ sources: stamp() }, null, 2) + '\n');
+for (const [file, info] of Object.entries(result.metafile.outputs)) {
+  console.log(`${relative(join(here, '..'), file)}  ${(info.bytes / 1024).toFixed(0)} KiB`);
+}

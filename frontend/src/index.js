@@ -1,0 +1,75 @@
+// The apps' page script: connects to the page's kernel and shows its widgets.
+//
+// Voila's own front end is a JupyterLab application (about 90 script chunks and a
+// module-federation start-up) that the apps do not need; this bundle holds only what
+// they use: a kernel connection, the ipywidgets manager with the standard controls,
+// the output widget and anywidget (plotly's FigureWidget). It reads the page
+// configuration Voila writes (`jupyter-config-data`) and the cell outputs Voila
+// embeds (`application/vnd.voila.cell-output+json`).
+
+import '@jupyter-widgets/base/css/index.css';
+import '@jupyter-widgets/controls/css/widgets.css';
+import './page.css';
+
+import { KernelConnection } from '@jupyterlab/services/lib/kernel/default';
+import { ServerConnection } from '@jupyterlab/services/lib/serverconnection';
+
+import { AppWidgetManager } from './manager';
+import { renderOutputs } from './outputs';
+import { showNotice } from './notice';
+
+function pageConfig() {
+  const el = document.getElementById('jupyter-config-data');
+  return el ? JSON.parse(el.textContent || '{}') : {};
+}
+
+function reveal() {
+  // the template's spinner stays until the widgets are on the page
+  window.themeLoaded = true;
+  if (typeof window.display_cells === 'function') {
+    window.display_cells();
+  }
+}
+
+async function main() {
+  const config = pageConfig();
+  if (!config.kernelId) {
+    reveal();
+    return;
+  }
+  const serverSettings = ServerConnection.makeSettings({ baseUrl: config.baseUrl || '/' });
+  const kernel = new KernelConnection({
+    model: { id: config.kernelId, name: 'python3' },
+    serverSettings,
+    handleComms: true,
+  });
+  let shown = false;
+  kernel.connectionStatusChanged.connect((_, status) => {
+    if (status === 'disconnected' && !shown) {
+      shown = true;
+      showNotice('lost');
+    }
+  });
+  kernel.statusChanged.connect((_, status) => {
+    if (status === 'dead' && !shown) {
+      shown = true;
+      showNotice('lost');
+    }
+  });
+  const manager = new AppWidgetManager(kernel);
+  window.o2oWidgetManager = manager; // for tests and debugging in the browser console
+  try {
+    await manager.loadFromKernel();
+  } catch (err) {
+    console.error('[o2o] widget state could not be loaded', err);
+    showNotice('failed');
+  }
+  await renderOutputs(document, manager);
+  reveal();
+}
+
+if (document.readyState === 'loading') {
+  document.addEventListener('DOMContentLoaded', () => void main());
+} else {
+  void main();
+}
