@@ -7,7 +7,8 @@ Measured in one run, side by side:
   its defaults, cold and with Voila's own preheated kernels
   (``--preheat_kernel=True --pool_size=1``);
 * **simulator** — the scene simulator served by ``o2o app`` (locked down, compressed,
-  only the needed front-end extensions, plotly's bundle served once), cold
+  the apps' own page script instead of Voila's JupyterLab front end, plotly's bundle
+  served once), cold
   (``--no-preheat``) and preheated (the default).
 
 *Time to first round-trip*: from navigation to the moment the page shows the kernel's
@@ -52,6 +53,10 @@ GOAL_PREHEATED_S = 1.5
 # what the server log shows when a preheated kernel has run the whole notebook
 READY = {"sim": "[o2o] app ready", "plain": "plain app ready"}
 GOAL_BYTES = 5_000_000
+# the start-up phases the apps' page script marks (frontend/src/index.js), plus the first paint
+PHASES = ("() => Object.fromEntries(performance.getEntriesByType('mark').concat(performance.getEntriesByType('paint'))"
+          ".filter(e => e.name.startsWith('o2o:') || e.name === 'first-contentful-paint')"
+          ".map(e => [e.name, Math.round(e.startTime)]))")
 
 
 # --------------------------------------------------------------------------- byte-counting proxy
@@ -160,7 +165,7 @@ def wait_pool_ready(log_path: Path, count: int, marker: str, timeout: float = 24
 def measure(browser, server: AppServer, url_path: str, kind: str, repeats: int, preheated: bool,
             log_path: Path) -> dict:
     proxy = CountingProxy(server.port)
-    times, clicks, again, sizes = [], [], [], []
+    times, clicks, again, sizes, phases = [], [], [], [], []
     try:
         for i in range(repeats):
             if preheated:
@@ -174,6 +179,7 @@ def measure(browser, server: AppServer, url_path: str, kind: str, repeats: int, 
                 times.append(load_plain(page, url))
             else:
                 t, c, c2 = load_simulator(page, url)
+                phases.append(page.evaluate(PHASES))
                 times.append(t)
                 clicks.append(c)
                 again.append(c2)
@@ -189,6 +195,10 @@ def measure(browser, server: AppServer, url_path: str, kind: str, repeats: int, 
         out["click_median_s"] = statistics.median(clicks)
         out["second_click_seconds"] = again
         out["second_click_median_s"] = statistics.median(again)
+    if any(phases):
+        # milliseconds from navigation to each start-up phase of the apps' page script
+        out["phases_median_ms"] = {k: statistics.median(p[k] for p in phases if k in p)
+                                   for k in phases[0]}
     return out
 
 
@@ -222,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
             line = f"{app:9s} {mode:9s} first round-trip {r['median_s']:6.2f} s   {r['median_bytes'] / 1e6:6.2f} MB/load"
             if "click_median_s" in r:
                 line += f"   first click {r['click_median_s']:.2f} s, next click {r['second_click_median_s']:.2f} s"
+            if "phases_median_ms" in r:
+                line += "\n" + " " * 20 + "phases (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in r["phases_median_ms"].items())
             print(line, flush=True)
         browser.close()
     b, s = results["baseline/preheated"], results["simulator/preheated"]

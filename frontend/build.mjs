@@ -57,6 +57,7 @@ const result = await esbuild.build({
   define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
   loader: { '.svg': 'dataurl', '.woff': 'dataurl', '.woff2': 'dataurl', '.png': 'dataurl' },
   plugins: [anywidgetAsModule],
+  alias: { 'sanitize-html': join(here, 'src', 'escape-html.js') },
   metafile: true,
   logLevel: 'warning',
 });

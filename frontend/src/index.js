@@ -18,6 +18,11 @@ import { AppWidgetManager } from './manager';
 import { renderOutputs } from './outputs';
 import { showNotice } from './notice';
 
+// performance marks of the start-up phases (read by benchmarks/bench_voila.py)
+function mark(name) {
+  if (window.performance && performance.mark) performance.mark(`o2o:${name}`);
+}
+
 function pageConfig() {
   const el = document.getElementById('jupyter-config-data');
   return el ? JSON.parse(el.textContent || '{}') : {};
@@ -32,6 +37,7 @@ function reveal() {
 }
 
 async function main() {
+  mark('start');
   const config = pageConfig();
   if (!config.kernelId) {
     reveal();
@@ -56,15 +62,20 @@ async function main() {
       showNotice('lost');
     }
   });
+  kernel.connectionStatusChanged.connect((_, status) => {
+    if (status === 'connected') mark('connected');
+  });
   const manager = new AppWidgetManager(kernel);
   window.o2oWidgetManager = manager; // for tests and debugging in the browser console
   try {
     await manager.loadFromKernel();
+    mark('state-loaded');
   } catch (err) {
     console.error('[o2o] widget state could not be loaded', err);
     showNotice('failed');
   }
   await renderOutputs(document, manager);
+  mark('rendered');
   reveal();
 }
 
