@@ -50,10 +50,9 @@ class PortfolioLab(widgets.VBox):
     def _build_controls(self, ds: Any) -> None:
         from ..widgets import FiveWDashboard, SceneBuilder
 
-        squads = ds.squads.merge(ds.stores[["store_id", "city"]], on="store_id", how="left")
         self._picker = widgets.ToggleButtons(options=[(f"场景{i + 1}", i) for i in range(len(self.plan))], value=0,
                                              description="编辑 / edit")
-        self._builder = SceneBuilder(self._world, squads, lang=self._lang)
+        self._builder = SceneBuilder.for_dataset(self._world, ds, lang=self._lang)
         self._dashboard = FiveWDashboard(lang=self._lang)
         self._status = widgets.HTML()
         self._table = widgets.HTML()

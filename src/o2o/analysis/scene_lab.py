@@ -28,8 +28,7 @@ class SceneLab(widgets.VBox):
         self._draws = int(draws)
         self._seed = seed
         self._world = World.from_dataset(ds)
-        squads = ds.squads.merge(ds.stores[["store_id", "city"]], on="store_id", how="left")
-        self._builder = SceneBuilder(self._world, squads, lang=lang)
+        self._builder = SceneBuilder.for_dataset(self._world, ds, lang=lang)
         self._dashboard = FiveWDashboard(lang=lang)
         self._messages = widgets.Output()
         self._builder.on_submit(self._on_submit)

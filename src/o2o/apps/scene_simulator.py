@@ -112,8 +112,7 @@ class SceneSimulatorApp(App):
 
         self._ds = data
         self.world = World.from_dataset(data)
-        squads = data.squads.merge(data.stores[["store_id", "city"]], on="store_id", how="left")
-        self.builder = SceneBuilder(self.world, squads, lang=self.lang)
+        self.builder = SceneBuilder.for_dataset(self.world, data, lang=self.lang)
         self.dashboard = FiveWDashboard(lang=self.lang)
         self.history = HistoryPicker(data.scenes, lang=self.lang)
         self.builder.on_submit(self.run)

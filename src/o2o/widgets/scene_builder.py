@@ -98,6 +98,12 @@ class SceneBuilder(Panel):
         self._relabel()
         self.update()
 
+    @classmethod
+    def for_dataset(cls, world: Any, ds: Any, lang: str = "zh", **kwargs: Any) -> "SceneBuilder":
+        """The form over a dataset's squads (each with its store's city) and ``world``."""
+        squads = ds.squads.merge(ds.stores[["store_id", "city"]], on="store_id", how="left")
+        return cls(world, squads, lang=lang, **kwargs)
+
     # ------------------------------------------------------------------ builders
 
     @staticmethod
