@@ -3,9 +3,10 @@
 //
 //   src/o2o/apps/static/o2o-app.js, o2o-app.css   the bundle and its styles
 //   src/o2o/apps/static/o2o-app.stamp.json        SHA-256 of the sources it was built from
+//   src/o2o/apps/static/o2o-app.LICENSES.txt      the licences of the packages bundled in it
 
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -62,7 +63,28 @@ const result = await esbuild.build({
   logLevel: 'warning',
 });
 
+// every npm package with code in the bundle, with its licence text
+function licences(metafile) {
+  const dirs = new Set();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const input of Object.keys(output.inputs)) {
+      const m = input.match(/^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//);
+      if (m) dirs.add(m[1]);
+    }
+  }
+  const parts = [];
+  for (const dir of [...dirs].sort()) {
+    const pkg = JSON.parse(readFileSync(join(here, dir, 'package.json'), 'utf8'));
+    const file = readdirSync(join(here, dir)).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+    const text = file && existsSync(join(here, dir, file)) ? readFileSync(join(here, dir, file), 'utf8').trim() : '';
+    parts.push(`${pkg.name} ${pkg.version} (${pkg.license || 'see package'})\n\n${text || '(no licence file in the package)'}\n`);
+  }
+  return 'Packages bundled in o2o-app.js and o2o-app.css, with their licences.\n\n' +
+    parts.join('\n' + '-'.repeat(72) + '\n\n');
+}
+
 mkdirSync(outdir, { recursive: true });
+writeFileSync(join(outdir, 'o2o-app.LICENSES.txt'), licences(result.metafile));
 if (process.env.O2O_FRONTEND_META) {
   writeFileSync(process.env.O2O_FRONTEND_META, JSON.stringify(result.metafile));
 }

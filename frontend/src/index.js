@@ -79,8 +79,17 @@ async function main() {
   reveal();
 }
 
+function start() {
+  main().catch((err) => {
+    // never leave the visitor in front of the spinner
+    console.error('[o2o] the app could not start', err);
+    showNotice('failed');
+    reveal();
+  });
+}
+
 if (document.readyState === 'loading') {
-  document.addEventListener('DOMContentLoaded', () => void main());
+  document.addEventListener('DOMContentLoaded', start);
 } else {
-  void main();
+  start();
 }

@@ -111,3 +111,19 @@ def test_a_lost_connection_shows_a_bilingual_notice(page, app_server):
     notice.wait_for()
     text = notice.inner_text()
     assert "请刷新页面" in text and "Reload the page" in text
+
+
+def test_voila_frontend_switch_serves_voilas_own_front_end(page, dataset_dir):
+    """`o2o app --voila-frontend` (the fallback) still shows a working app, through Voila's scripts."""
+    from o2o.apps.launch import AppServer
+    from o2o_browser import ARTIFACTS, ROOT
+
+    env = {"O2O_DATA_DIR": str(dataset_dir), "PYTHONUNBUFFERED": "1"}
+    with AppServer(["maturity", "--voila-frontend", "--no-preheat"], env=env, cwd=ROOT,
+                   log_path=ARTIFACTS / "voila-frontend-server.log", timeout=180) as srv:
+        scripts: list[str] = []
+        page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
+        page.goto(srv.app_url(MATURITY))
+        page.get_by_role("button", name="查看评估结果").wait_for()
+        assert any(u.endswith("/voila/static/voila.js") for u in scripts)
+        assert not any("/static/o2o-app.js" in u for u in scripts)

@@ -52,6 +52,14 @@ def test_bundle_holds_the_manager_and_the_widget_modules():
     assert ".widget-slider" in css and "--jp-widgets-" in css and "#o2o-notice" in css
 
 
+def test_bundled_packages_come_with_their_licences():
+    text = (server.STATIC / "o2o-app.LICENSES.txt").read_text(encoding="utf-8")
+    for pkg in ("@jupyter-widgets/controls", "@jupyter-widgets/base-manager", "@jupyterlab/services",
+                "@lumino/widgets", "anywidget", "jquery", "backbone"):
+        assert f"\n{pkg} " in text or text.startswith(f"{pkg} "), pkg
+    assert "Permission is hereby granted" in text and "Redistribution and use" in text
+
+
 def test_page_template_swaps_voilas_front_end_for_the_page_script():
     lab = _lab_template()
     light = page_template(lab)
