@@ -71,3 +71,17 @@ def test_apps_display_without_errors(dataset):
     for app in (MaturityApp(), StoreNetworkApp(dataset), SceneSimulatorApp(dataset)):
         bundle = app._repr_mimebundle_()
         assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_no_app_widget_asks_for_html_descriptions(dataset, simulator):
+    """The apps' page script shows HTML descriptions as text (docs/apps.md): none may rely on them."""
+    from o2o.widgets.base import iter_widgets
+
+    simulator.builder._submit.click()  # the dashboard's widgets exist after a first scene
+    apps = [simulator, StoreNetworkApp(dataset), MaturityApp()]
+    seen = 0
+    for app in apps:
+        for w in iter_widgets(app):
+            seen += 1
+            assert not getattr(w, "description_allow_html", False), (type(app).__name__, type(w).__name__)
+    assert seen > 100
