@@ -49,21 +49,13 @@ async function main() {
     serverSettings,
     handleComms: true,
   });
-  let shown = false;
-  kernel.connectionStatusChanged.connect((_, status) => {
-    if (status === 'disconnected' && !shown) {
-      shown = true;
-      showNotice('lost');
-    }
-  });
-  kernel.statusChanged.connect((_, status) => {
-    if (status === 'dead' && !shown) {
-      shown = true;
-      showNotice('lost');
-    }
-  });
+  // showNotice replaces the notice in place, so repeated events show it once
   kernel.connectionStatusChanged.connect((_, status) => {
     if (status === 'connected') mark('connected');
+    if (status === 'disconnected') showNotice('lost');
+  });
+  kernel.statusChanged.connect((_, status) => {
+    if (status === 'dead') showNotice('lost');
   });
   const manager = new AppWidgetManager(kernel);
   window.o2oWidgetManager = manager; // for tests and debugging in the browser console
