@@ -31,3 +31,7 @@ class SceneError(O2OError):
 
 class GradingError(O2OError):
     """A submission or a grading run cannot be processed."""
+
+
+class HubError(O2OError):
+    """The cohort hub cannot be set up, started, backed up or restored as asked."""

@@ -1,0 +1,129 @@
+"""The JupyterHub configuration of a cohort hub (applied by ``jupyterhub_config.py``).
+
+Components, all from JupyterHub's ecosystem:
+
+* proxy: configurable-http-proxy (Node, pinned in ``hub-proxy/package.json``);
+* login: ``firstuseauthenticator`` - each roster account sets its password at first
+  login; only roster accounts may log in (``create_users = False``);
+* servers: ``LocalProcessSpawner`` - each server runs as the person's own Unix account,
+  started through :mod:`o2o.hub.singleuser` (limits, lesson copy, role config);
+* services: ``jupyterhub-idle-culler``;
+* state: SQLite database, cookie secret and password store in ``<state>/hub/``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from o2o.errors import HubError
+from o2o.hub import layout
+from o2o.hub.accounts import load_roster
+from o2o.hub.settings import HubSettings
+from o2o.hub.userenv import user_python
+
+STUDENT_HOME_URL = "/lab/tree/o2o/course/index.ipynb"
+COURSE_COPY = "o2o"   # the student's copy of the lessons: ~/o2o
+
+
+def proxy_command(settings: HubSettings) -> str:
+    chp = Path(settings.course_root) / "hub-proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
+    if not chp.exists():
+        raise HubError("没有安装 JupyterHub 的代理(configurable-http-proxy)。请运行 `make hub-proxy`(需要 Node.js 和 npm)。",
+                       "JupyterHub's proxy (configurable-http-proxy) is not installed. Run `make hub-proxy` "
+                       "(needs Node.js and npm).")
+    return str(chp)
+
+
+def role_of(name: str, roster: dict[str, str]) -> str:
+    return "instructors" if roster.get(name) == "instructor" else "students"
+
+
+def user_environment(settings: HubSettings, role: str) -> dict[str, str]:
+    """Environment of a person's server: its Jupyter config, the dataset, the limits."""
+    return {
+        "JUPYTER_CONFIG_DIR": str(settings.jupyter_dir / role),
+        "O2O_DATA_DIR": str(settings.data_dir),
+        "O2O_HUB_ROLE": role,
+        "O2O_HUB_LESSONS": str(settings.lessons_repo),
+        "O2O_HUB_GITCONFIG": str(layout.gitconfig_path(settings)),
+        "O2O_HUB_MEM_MB": str(settings.mem_limit_mb),
+        "O2O_HUB_NPROC": str(settings.max_processes),
+        "O2O_HUB_NICE": str(settings.nice),
+        "O2O_COURSE_ROOT": str(settings.course_dir) if role == "instructors" else "",
+        "O2O_EXCHANGE_ROOT": str(settings.exchange_root),
+    }
+
+
+def user_args(settings: HubSettings, role: str) -> list[str]:
+    lab = layout.lab_settings_dir(settings)
+    args = [f"--LabApp.app_settings_dir={lab}"]
+    if role == "instructors":
+        # formgrader needs the course directory inside the server's root folder
+        args.append(f"--ServerApp.root_dir={settings.state}")
+    return args
+
+
+def make_pre_spawn_hook(settings: HubSettings):
+    def pre_spawn_hook(spawner) -> None:
+        roster = load_roster(settings)
+        name = spawner.user.name
+        if name not in roster:
+            raise HubError(f"{name} 不在名单里。", f"{name} is not on the roster.")
+        role = role_of(name, roster)
+        spawner.environment.update(user_environment(settings, role))
+        spawner.args = user_args(settings, role)
+        spawner.default_url = "/lab/tree/course" if role == "instructors" else STUDENT_HOME_URL
+    return pre_spawn_hook
+
+
+def services(settings: HubSettings) -> tuple[list[dict], list[dict]]:
+    """The managed services and their roles."""
+    culler = {
+        "name": "idle-culler",
+        "command": [sys.executable, "-m", "jupyterhub_idle_culler",
+                    f"--timeout={settings.idle_timeout_s}", f"--cull-every={settings.cull_every_s}"],
+    }
+    role = {"name": "idle-culler", "services": ["idle-culler"],
+            "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]}
+    return [culler], [role]
+
+
+def configure(c, settings: HubSettings) -> None:
+    """Fill a JupyterHub config object ``c`` for this cohort."""
+    roster = load_roster(settings)
+    students = sorted(n for n, r in roster.items() if r != "instructor")
+    instructors = sorted(n for n, r in roster.items() if r == "instructor")
+    hub = settings.hub_dir
+    c.JupyterHub.bind_url = f"http://{settings.ip}:{settings.port}"
+    c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{settings.port + 1}"
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.port + 2}"
+    c.ConfigurableHTTPProxy.command = [proxy_command(settings)]
+    c.ConfigurableHTTPProxy.pid_file = str(hub / "proxy.pid")
+    c.JupyterHub.db_url = f"sqlite:///{hub / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(hub / "jupyterhub_cookie_secret")
+    c.JupyterHub.pid_file = str(hub / "jupyterhub.pid")
+    # A hub restart leaves the servers running; the new hub finds them again.
+    c.JupyterHub.cleanup_servers = False
+    c.JupyterHub.active_server_limit = settings.active_server_limit
+    c.JupyterHub.concurrent_spawn_limit = settings.concurrent_spawn_limit
+    c.JupyterHub.authenticator_class = "firstuseauthenticator.FirstUseAuthenticator"
+    c.FirstUseAuthenticator.dbm_path = str(hub / "passwords.dbm")
+    c.FirstUseAuthenticator.create_users = False
+    c.FirstUseAuthenticator.min_password_length = settings.min_password_length
+    c.Authenticator.allowed_users = set(students) | set(instructors)
+    c.Authenticator.admin_users = set(instructors)
+    c.JupyterHub.load_groups = {settings.students_group: {"users": students},
+                                settings.instructors_group: {"users": instructors}}
+    c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
+    c.Spawner.cmd = [user_python(settings), "-m", "o2o.hub.singleuser"]
+    c.Spawner.mem_limit = f"{settings.mem_limit_mb}M"
+    c.Spawner.start_timeout = 180
+    c.Spawner.http_timeout = 180
+    c.Spawner.pre_spawn_hook = make_pre_spawn_hook(settings)
+    c.LocalProcessSpawner.shell_cmd = []
+    c.LocalProcessSpawner.interrupt_timeout = 5
+    c.LocalProcessSpawner.term_timeout = 5
+    svc, roles = services(settings)
+    c.JupyterHub.services = svc
+    c.JupyterHub.load_roles = roles
