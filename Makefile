@@ -15,7 +15,9 @@ ARGS        ?=
 
 PYTEST_FLAGS := -p o2o.pytest_ci --continue-on-collection-errors --durations=15
 
-.PHONY: help lab test data data-big app bench grade bundle frontend env data-ensure clean distclean
+.PHONY: help lab test data data-big app bench grade bundle frontend env data-ensure clean distclean hub hub-proxy
+CHP         := hub-proxy/node_modules/.bin/configurable-http-proxy
+HUB_STATE   ?= .hub-state
 
 help: ## 显示所有目标 / list all targets
 	@echo "O2O践行 课程工具包 / O2O practice course kit"
@@ -28,7 +30,7 @@ help: ## 显示所有目标 / list all targets
 lab: env data-ensure ## 打开课程(中文 JupyterLab)/ open the course in JupyterLab (Chinese UI)
 	$(BIN)/o2o lab $(ARGS)
 
-test: env data-ensure ## 创建或更新环境并运行全部测试 / create or update the environment, run all tests
+test: env data-ensure hub-proxy ## 创建或更新环境并运行全部测试 / create or update the environment, run all tests
 	$(BIN)/python -m pytest tests $(PYTEST_FLAGS) $(PYTEST_ARGS)
 
 data: env ## 重新生成默认数据集 / rebuild the default dataset
@@ -49,6 +51,15 @@ grade: env ## 在沙箱中并行批改全班作业(nbgrader)/ autograde a class,
 bundle: env ## 生成发给学生的课程包 / build the student bundle
 	$(BIN)/o2o bundle $(ARGS)
 
+hub: env data-ensure hub-proxy ## 为一期课程启动 JupyterHub(root;名单:o2o hub roster import)/ start the cohort's JupyterHub (root)
+	$(BIN)/o2o hub start --state $(HUB_STATE) $(ARGS)
+
+hub-proxy: $(CHP) ## 安装 JupyterHub 的代理(需要 Node.js 和 npm)/ install JupyterHub's proxy (needs Node.js and npm)
+
+$(CHP): hub-proxy/package.json hub-proxy/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd hub-proxy && npm ci --no-audit --no-fund && touch node_modules/.bin/configurable-http-proxy; \
+	else echo "没有 npm:课程服务器(make hub)和它的测试需要 Node.js 和 npm。 / npm is missing: the hub (make hub) and its test need Node.js and npm." >&2; fi
+
 frontend: ## 重新构建应用的页面脚本(需要 Node.js 和 npm)/ rebuild the apps' page script (needs Node.js and npm)
 	cd frontend && npm ci --no-audit --no-fund && node build.mjs
 
@@ -63,7 +74,7 @@ clean: ## 删除缓存和测试产物 / remove caches and test artifacts
 	find . -path ./$(VENV) -prune -o -name .ipynb_checkpoints -type d -prune -exec rm -rf {} +
 
 distclean: clean ## 另删除 .venv、生成的数据集和 JupyterLab 状态 / also remove .venv, generated datasets, JupyterLab state
-	rm -rf $(VENV) .jupyter-runtime src/*.egg-info
+	rm -rf $(VENV) .jupyter-runtime src/*.egg-info hub-proxy/node_modules
 	find datasets -mindepth 1 -maxdepth 1 -type d ! -name examples -exec rm -rf {} + 2>/dev/null || true
 
 # --- the environment -------------------------------------------------------

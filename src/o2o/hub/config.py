@@ -41,8 +41,14 @@ def role_of(name: str, roster: dict[str, str]) -> str:
 
 def user_environment(settings: HubSettings, role: str) -> dict[str, str]:
     """Environment of a person's server: its Jupyter config, the dataset, the limits."""
+    prefix = Path(sys.prefix)
     return {
         "JUPYTER_CONFIG_DIR": str(settings.jupyter_dir / role),
+        # The server may run a public interpreter over the kit's packages (o2o.hub.userenv):
+        # Jupyter's config, data (extensions, kernels) and the lab app come from the kit's prefix.
+        "JUPYTER_CONFIG_PATH": str(prefix / "etc" / "jupyter"),
+        "JUPYTER_PATH": str(prefix / "share" / "jupyter"),
+        "JUPYTERLAB_DIR": str(prefix / "share" / "jupyter" / "lab"),
         "O2O_DATA_DIR": str(settings.data_dir),
         "O2O_HUB_ROLE": role,
         "O2O_HUB_LESSONS": str(settings.lessons_repo),

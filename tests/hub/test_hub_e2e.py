@@ -1,0 +1,326 @@
+"""A cohort on the hub, end to end, on loopback, as root.
+
+One instructor and twelve students from a roster; two log in through the real login page
+in Chromium; every student runs lesson 18 in their own kernel; an assignment's whole cycle
+through nbgrader's exchange with real identities; attacks that must fail; a hub restart;
+the culler. The tests of this module run in order and share one cohort.
+"""
+
+from __future__ import annotations
+
+import grp
+import hashlib
+import json
+import os
+import pwd
+import re
+import stat
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grading"))
+
+from hostile import answers_of, fill  # noqa: E402
+from hubclient import HubUser  # noqa: E402
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+ASSIGNMENT = "m1-o2o-basics"
+COURSE = "o2o-practice"
+LESSON = "o2o/lessons/18-activate-front-line.ipynb"
+PARTIAL = ("q3-answer", 2)          # wrong answer -> that question's 2 points are lost
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+KINDS = ("full", "partial", "blank", "hostile")
+
+
+def kind_of(cohort, name: str) -> str:
+    return KINDS[cohort.students.index(name) % len(KINDS)]
+
+
+def _tree_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(path.rglob("*")):
+        st = p.lstat()
+        h.update(f"{p.relative_to(path)}:{st.st_mode}:{st.st_uid}:{st.st_mtime_ns}".encode())
+        if p.is_file():
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------- 1. roster and hub
+def test_roster_import_creates_private_accounts_and_records(cohort):
+    cohort.init(mem_limit_mb=6144, idle_timeout_s=3600)
+    out = cohort.o2o("hub", "roster", "import", str(cohort.write_roster()), "--state", str(cohort.state))
+    assert "13" in out.stdout
+    stu, ins = (grp.getgrnam(g) for g in cohort.groups)
+    assert set(stu.gr_mem) == set(cohort.students) and set(ins.gr_mem) == {cohort.instructor}
+    for name in [cohort.instructor, *cohort.students]:
+        home = Path(pwd.getpwnam(name).pw_dir)
+        st = home.stat()
+        assert home.parent == cohort.homes and st.st_uid == pwd.getpwnam(name).pw_uid
+        assert stat.S_IMODE(st.st_mode) == 0o700
+    course = cohort.state / "course"
+    assert stat.S_IMODE(course.stat().st_mode) == 0o2770 and course.stat().st_gid == ins.gr_gid
+    inbound = cohort.state / "exchange" / COURSE / "inbound"
+    assert stat.S_IMODE(inbound.stat().st_mode) == 0o3773
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE) as gb:
+        assert sorted(s.id for s in gb.students) == sorted(cohort.students)
+    # a second import changes nothing
+    again = cohort.o2o("hub", "roster", "import", str(cohort.write_roster()), "--state", str(cohort.state))
+    assert "0 new accounts" in again.stdout
+    cohort.start()
+
+
+# ---------------------------------------------------------------------- 2. the login page
+def test_two_students_log_in_through_the_login_page(cohort):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        try:
+            for name in cohort.students[:2]:
+                _browser_login(cohort, browser, name)
+        finally:
+            browser.close()
+
+
+def _browser_login(cohort, browser, name: str) -> None:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    page = ctx.new_page()
+    try:
+        page.goto(f"{cohort.url}/hub/login")
+        page.fill("input[name=username]", name)
+        page.fill("input[name=password]", cohort.password(name))
+        page.click("input[type=submit], button[type=submit]")
+        page.wait_for_url(re.compile(rf"/user/{name}/lab"), timeout=240_000)
+        assert page.url.endswith("/lab/tree/o2o/course/index.ipynb") or "/lab/tree/o2o/course/index.ipynb" in page.url
+        page.get_by_text("文件", exact=True).first.wait_for(timeout=120_000)     # the Chinese UI
+        page.locator(".jp-Notebook").first.wait_for(timeout=120_000)             # the course home opened
+        config = json.loads(page.locator("#jupyter-config-data").text_content())
+        disabled = config.get("disabledExtensions", [])
+        assert "@jupyter/nbgrader:formgrader" in disabled and "@jupyter/nbgrader:create-assignment" in disabled
+        page.get_by_text("Nbgrader", exact=True).first.click()
+        menu = page.locator(".lm-Menu").last
+        menu.wait_for(timeout=30_000)
+        items = menu.inner_text()
+        assert "Assignment" in items, items
+        assert "Formgrader" not in items and "Course" not in items, items
+        page.keyboard.press("Escape")
+        assert page.get_by_text("Create Assignment").count() == 0
+        page.screenshot(path=str(cohort.log_path.with_name(f"hub-e2e-{name}.png")))
+    finally:
+        ctx.close()
+
+
+# ---------------------------------------------------------------------- 3. lesson 18 for everyone
+def test_every_student_runs_lesson_18_in_their_own_kernel(cohort):
+    users = {name: HubUser(cohort.url, name, cohort.password(name)) for name in cohort.students}
+    cohort.users = users
+
+    def one(name: str) -> tuple[str, list[dict], list[dict]]:
+        u = users[name]
+        u.login()
+        u.start_server()
+        who = u.run_code("import os, resource; print(os.getuid(), resource.getrlimit(resource.RLIMIT_AS)[0])")
+        return name, who, u.run_notebook(LESSON)
+
+    # three at a time: two cores, each lesson loads the year's data
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        for name, who, replies in pool.map(one, cohort.students):
+            uid, limit = who[0]["stdout"].split()
+            assert int(uid) == pwd.getpwnam(name).pw_uid
+            assert int(limit) == 6144 * 1024 * 1024
+            failed = [r for r in replies if r.get("status") != "ok"]
+            assert replies and not failed, f"{name}: {failed[:2]}"
+    copy = Path(pwd.getpwnam(cohort.students[0]).pw_dir) / "o2o"
+    assert (copy / "lessons" / "18-activate-front-line.ipynb").is_file() and (copy / ".git").is_dir()
+
+
+# ---------------------------------------------------------------------- 4. an assignment's cycle
+def _instructor(cohort, *args: str, env: dict | None = None):
+    r = cohort.as_user(cohort.instructor, cohort.python, "-m", *args, cwd=cohort.state / "course", umask="007",
+                       env=env)
+    assert r.returncode == 0, f"{args}:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
+    return r
+
+
+def _submission_for(cohort, name: str, release: dict, answers: dict) -> dict:
+    kind = kind_of(cohort, name)
+    if kind == "blank":
+        return release
+    if kind == "partial":
+        gid = PARTIAL[0]
+        first = answers[gid].split("\n")[0].split("=")[0].strip()
+        return fill(release, {**answers, gid: f"{first} = -1"})
+    if kind == "hostile":
+        course, victim = cohort.state / "course", pwd.getpwnam(cohort.students[0]).pw_dir
+        probe = (f"\nimport pathlib as _p\nfor _f in ({str(course / 'gradebook.db')!r}, {victim + '/.profile'!r}):\n"
+                 "    try:\n        _p.Path(_f).read_bytes()\n    except Exception:\n        pass\n"
+                 f"try:\n    _p.Path({str(course / 'source' / 'hacked.txt')!r}).write_text('x')\nexcept Exception:\n    pass\n")
+        gid = next(iter(answers))
+        return fill(release, {**answers, gid: answers[gid] + probe})
+    return fill(release, answers)
+
+
+def test_assignment_cycle_with_real_identities(cohort):
+    course = cohort.state / "course"
+    _instructor(cohort, "nbgrader", "generate_assignment", ASSIGNMENT, "--force")
+    _instructor(cohort, "nbgrader", "release_assignment", ASSIGNMENT)
+    answers = answers_of(json.loads((course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text("utf-8")))
+    nb_path = f"{COURSE}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+    for name in cohort.students:
+        u = cohort.users[name]
+        u.nbgrader("fetch", COURSE, ASSIGNMENT)
+        release = u.get_file(nb_path).json()["content"]
+        u.put_notebook(nb_path, _submission_for(cohort, name, release, answers))
+        u.nbgrader("submit", COURSE, ASSIGNMENT)
+    cohort.attacks = _attacks(cohort)
+
+    collected = _instructor(cohort, "nbgrader", "collect", ASSIGNMENT)
+    log = collected.stdout + collected.stderr
+    assert "Refused submission" in log and "FORGED" not in log.split("Refused submission")[0][-10:]
+    for name in cohort.students:
+        nb = (course / "submitted" / name / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text("utf-8")
+        assert "FORGED" not in nb, f"{name}'s collected notebook is the attacker's"
+    stamp = (course / "submitted" / cohort.students[0] / ASSIGNMENT / "timestamp.txt").read_text()
+    assert not stamp.startswith("2000-"), "the rewritten timestamp was believed"
+
+    _instructor(cohort, "o2o", "grade", ASSIGNMENT, "--course-dir", ".", "--workers", "2", "--no-progress",
+                "--memory-mb", "4096", env={"O2O_DATA_DIR": str(cohort_data_dir())})
+    assert not (course / "source" / "hacked.txt").exists()
+    scores, auto_max = _autograded_scores(course)
+    expected = {"full": auto_max, "partial": auto_max - PARTIAL[1], "blank": 0.0, "hostile": auto_max}
+    assert scores == {n: expected[kind_of(cohort, n)] for n in cohort.students}
+    cohort.expected_scores = scores
+
+    _instructor(cohort, "nbgrader", "generate_feedback", ASSIGNMENT)
+    _instructor(cohort, "nbgrader", "release_feedback", ASSIGNMENT)
+    for name in cohort.students:
+        _check_own_feedback(cohort, name, scores[name])
+
+
+def cohort_data_dir() -> Path:
+    from o2o.data.load import default_data_dir
+
+    return default_data_dir()
+
+
+def _autograded_scores(course: Path) -> tuple[dict[str, float], float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE) as gb:
+        auto_max = sum(c.max_score for nb in gb.find_assignment(ASSIGNMENT).notebooks for c in nb.grade_cells
+                       if c.cell_type == "code")
+        got = {sub.student_id: float(sum(g.auto_score or 0 for nb in sub.notebooks for g in nb.grades
+                                         if g.cell.cell_type == "code"))
+               for sub in gb.assignment_submissions(ASSIGNMENT)}
+    return got, float(auto_max)
+
+
+def _check_own_feedback(cohort, name: str, auto_score: float) -> None:
+    u = cohort.users[name]
+    u.nbgrader("fetch_feedback", COURSE, ASSIGNMENT)
+    folder = f"{COURSE}/{ASSIGNMENT}/feedback"
+    stamps = [e["name"] for e in u.get_file(folder).json()["content"] if e["type"] == "directory"]
+    assert len(stamps) == 1, stamps
+    html = u.server("GET", f"/files/{folder}/{stamps[0]}/{ASSIGNMENT}.html").text
+    assert name in html and not any(other in html for other in cohort.students if other != name and other not in name)
+    total = re.search(r"\(Score: ([0-9.]+) / ([0-9.]+)\)", html)
+    assert total, html[:500]
+    # the feedback's total includes the memo (not graded yet: 0), so it equals the autograded score
+    assert float(total.group(1)) == pytest.approx(auto_score)
+
+
+# ---------------------------------------------------------------------- attacks
+def _inbound(cohort) -> Path:
+    return cohort.state / "exchange" / COURSE / "inbound"
+
+
+def _entry_of(cohort, name: str) -> Path:
+    uid = pwd.getpwnam(name).pw_uid
+    entries = [p for p in _inbound(cohort).iterdir()
+               if p.name.startswith(f"{name}+{ASSIGNMENT}+") and p.stat().st_uid == uid]
+    assert len(entries) == 1, entries
+    return entries[0]
+
+
+def _attacks(cohort) -> dict[str, int]:
+    """As the first student, try everything that must fail; return each attempt's exit status."""
+    me, victim = cohort.students[0], cohort.students[1]
+    victim_home = pwd.getpwnam(victim).pw_dir
+    course = cohort.state / "course"
+    theirs = _entry_of(cohort, victim)
+    before = {n: _tree_digest(_entry_of(cohort, n)) for n in cohort.students[1:]}
+    before_course = _tree_digest(course)
+
+    def sh(script: str) -> int:
+        return cohort.as_user(me, "sh", "-c", script).returncode
+
+    attempts = {
+        "read another's home": sh(f"ls {victim_home} || exit 1; cat {victim_home}/.profile"),
+        "read the course source": sh(f"ls {course}/source"),
+        "read the gradebook": sh(f"cat {course}/gradebook.db > /dev/null"),
+        "list the exchange inbound": sh(f"ls {_inbound(cohort)}"),
+        "list the released feedback": sh(f"ls {cohort.state}/exchange/{COURSE}/feedback"),
+        "read another's submission": sh(f"cat {theirs}/{ASSIGNMENT}.ipynb > /dev/null"),
+        "write into another's submission": sh(f"echo x > {theirs}/{ASSIGNMENT}.ipynb"),
+        "add a file to another's submission": sh(f"touch {theirs}/extra.ipynb"),
+        "rename another's submission": sh(f"mv {theirs} {_inbound(cohort)}/{me}+moved"),
+        "delete another's submission": sh(f"rm -rf {theirs}"),
+    }
+    for what, status in attempts.items():
+        assert status != 0, f"a student could {what}"
+    # Submitting under another name: creating the folder works (inbound is writable), but
+    # collect must refuse it because the files belong to the wrong account.
+    forged = f"{_inbound(cohort)}/{victim}+{ASSIGNMENT}+2099-01-01 00:00:00.000000 UTC+forged"
+    assert sh(f"mkdir '{forged}' && printf '{{\"FORGED\": 1}}' > '{forged}/{ASSIGNMENT}.ipynb' && "
+              f"printf '2099-01-01 00:00:00.000000 UTC' > '{forged}/timestamp.txt'") == 0
+    # Changing one's own timestamp after the fact: allowed by the file system (it is one's
+    # own file), but the change time the kernel records gives it away.
+    mine = _entry_of(cohort, me)
+    assert sh(f"printf '2000-01-01 00:00:00.000000 UTC' > '{mine}/timestamp.txt'") == 0
+    after = {n: _tree_digest(_entry_of(cohort, n)) for n in cohort.students[1:]}
+    assert after == before, "another student's submission changed"
+    assert _tree_digest(course) == before_course
+    return attempts
+
+
+# ---------------------------------------------------------------------- 5. restart
+def test_hub_restart_keeps_accounts_servers_submissions_and_grades(cohort):
+    course = cohort.state / "course"
+    submitted = {p.parent.name for p in course.glob(f"submitted/*/{ASSIGNMENT}")}
+    cohort.stop()
+    cohort.start()
+    for name in cohort.students:
+        u = cohort.users[name]
+        u.wait_ready(120)                                         # the running server was found again
+        assert u.server("GET", "/api/status").status_code == 200  # and still answers, token still valid
+    again = HubUser(cohort.url, cohort.students[1], cohort.password(cohort.students[1]))
+    again.login()                                                 # the password set at first login is kept
+    wrong = HubUser(cohort.url, cohort.students[1], "not-the-password")
+    with pytest.raises(AssertionError):
+        wrong.login()
+    assert {p.parent.name for p in course.glob(f"submitted/*/{ASSIGNMENT}")} == submitted == set(cohort.students)
+    assert _autograded_scores(course)[0] == cohort.expected_scores
+
+
+# ---------------------------------------------------------------------- 6. the culler
+def test_culler_stops_an_idle_server(cohort):
+    cohort.stop()
+    cohort.start(idle_timeout_s=20, cull_every_s=5)
+    name = cohort.students[2]
+    u = cohort.users[name]
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if not u.model().get("servers"):
+            break
+        time.sleep(2)
+    else:
+        raise AssertionError(f"the idle server of {name} was not culled within 180 s")
+    assert "Culling server" in cohort.log_path.read_text("utf-8", errors="replace")

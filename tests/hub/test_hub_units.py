@@ -1,0 +1,138 @@
+"""The cohort hub's pure parts: roster, settings, exchange checks, backup and restore."""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import tarfile
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings as hyp_settings, strategies as st
+
+from o2o.errors import HubError
+from o2o.hub import state
+from o2o.hub.exchange import SUBMIT_SLACK_S, check_submission
+from o2o.hub.layout import instructor_nbgrader_config, student_nbgrader_config
+from o2o.hub.roster import ID_RE, parse_roster
+from o2o.hub.settings import HubSettings
+
+HEADER = "id,first_name,last_name,email,role\n"
+
+
+def test_roster_roles_and_bom():
+    people = parse_roster("\ufeff" + HEADER + "s01,伟,王,w@x.cn,学员\nt01,,李,,教师\ns02,,,,\n")
+    assert [(p.id, p.role) for p in people] == [("s01", "student"), ("t01", "instructor"), ("s02", "student")]
+    assert people[0].last_name == "王"
+
+
+@pytest.mark.parametrize("bad, word", [
+    ("S01,,,,student", "account name"), ("root,,,,student", "reserved"), ("s01,,,,boss", "unknown"),
+    ("s01,,,,student\ns01,,,,student", "twice"), ("s01,,,,student,extra", "more columns"),
+    ("../x,,,,student", "account name"), ("s01,a\x01b,,,student", "control"),
+])
+def test_roster_refuses_bad_rows(bad, word):
+    with pytest.raises(HubError) as err:
+        parse_roster(HEADER + bad + "\n")
+    assert word in str(err.value) and "名单" in str(err.value)
+
+
+def test_roster_refuses_missing_id_column_and_empty():
+    with pytest.raises(HubError, match="no id column"):
+        parse_roster("name,role\nx,student\n")
+    with pytest.raises(HubError, match="empty"):
+        parse_roster(HEADER)
+
+
+@hyp_settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=40))
+def test_every_accepted_id_is_a_safe_account_name(raw):
+    text = HEADER + raw.replace("\n", " ").replace("\r", " ").replace(",", " ").replace('"', " ") + ",,,,student\n"
+    try:
+        people = parse_roster(text)
+    except HubError:
+        return
+    for p in people:
+        assert ID_RE.match(p.id) and "/" not in p.id and ".." not in p.id
+
+
+def test_settings_round_trip_and_refusals(tmp_path):
+    s = HubSettings(state_dir=str(tmp_path / "st"), course_root=str(tmp_path), port=9100)
+    s.save()
+    assert HubSettings.load(tmp_path / "st") == s
+    with pytest.raises(HubError):
+        HubSettings(state_dir=str(tmp_path), course_root=str(tmp_path), students_group="Bad Group")
+    with pytest.raises(HubError):
+        HubSettings(state_dir=str(tmp_path), course_root=str(tmp_path), students_group="a", instructors_group="a")
+    with pytest.raises(HubError, match="o2o hub init"):
+        HubSettings.load(tmp_path / "nowhere")
+    raw = json.loads((tmp_path / "st" / "hub.json").read_text())
+    (tmp_path / "st" / "hub.json").write_text(json.dumps({**raw, "surprise": 1}))
+    with pytest.raises(HubError, match="surprise"):
+        HubSettings.load(tmp_path / "st")
+
+
+def test_students_config_names_no_course_directory(tmp_path):
+    s = HubSettings(state_dir=str(tmp_path / "st"), course_root=str(tmp_path))
+    student = student_nbgrader_config(s)
+    assert "CourseDirectory.root" not in student and "PrivateSubmit" in student
+    instructor = instructor_nbgrader_config(s)
+    assert "VerifiedCollect" in instructor and "groupshared = True" in instructor
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="chown needs root")
+def test_check_submission_owner_links_and_change_time(tmp_path):
+    nobody = pwd.getpwnam("nobody")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "a.ipynb").write_text("{}")
+    for p in (sub, sub / "a.ipynb"):
+        os.chown(p, nobody.pw_uid, nobody.pw_gid)
+    changed = check_submission(str(sub), "nobody")
+    assert abs(changed - time.time()) < 60
+    with pytest.raises(ValueError, match="not to root"):
+        check_submission(str(sub), "root")
+    (sub / "b.ipynb").write_text("{}")          # a file of someone else inside
+    with pytest.raises(ValueError, match="belongs to uid 0"):
+        check_submission(str(sub), "nobody")
+    (sub / "b.ipynb").unlink()
+    os.symlink("/etc/passwd", sub / "c.ipynb")
+    os.lchown(sub / "c.ipynb", nobody.pw_uid, nobody.pw_gid)
+    with pytest.raises(ValueError, match="not a plain file"):
+        check_submission(str(sub), "nobody")
+    assert SUBMIT_SLACK_S < 600
+
+
+def test_backup_and_restore_round_trip_never_overwrite(tmp_path):
+    st_dir = tmp_path / "state"
+    s = HubSettings(state_dir=str(st_dir), course_root=str(tmp_path))
+    s.save()
+    (st_dir / "course").mkdir()
+    (st_dir / "course" / "gradebook.db").write_bytes(b"grades")
+    (st_dir / "hub").mkdir()
+    (st_dir / "hub" / "jupyterhub.pid").write_text("1")
+    archive = state.backup(st_dir, tmp_path / "b.tar.gz")
+    with pytest.raises(HubError, match="exists"):
+        state.backup(st_dir, archive)
+    with pytest.raises(HubError, match="never writes over"):
+        state.restore(archive, st_dir)
+    new = state.restore(archive, tmp_path / "restored")
+    assert (new / "course" / "gradebook.db").read_bytes() == b"grades"
+    assert not (new / "hub" / "jupyterhub.pid").exists()
+    assert HubSettings.load(new).state_dir == str(new.resolve())
+
+
+def test_restore_refuses_foreign_archives(tmp_path):
+    evil = tmp_path / "evil.tar.gz"
+    with tarfile.open(evil, "w:gz") as tar:
+        f = tmp_path / "x"
+        f.write_text("x")
+        tar.add(f, arcname="../outside")
+    with pytest.raises(HubError, match="not an o2o hub backup"):
+        state.restore(evil, tmp_path / "r")
+    assert not (tmp_path / "outside").exists() and not (tmp_path / "r").exists()
+    (tmp_path / "junk.tar.gz").write_bytes(b"not a tar")
+    with pytest.raises(HubError, match="cannot be read"):
+        state.restore(tmp_path / "junk.tar.gz", tmp_path / "r2")
