@@ -81,16 +81,22 @@ class HubUser:
     def get_file(self, path: str) -> requests.Response:
         return self.server("GET", f"/api/contents/{path}", params={"content": "1"})
 
-    def run_notebook(self, path: str, cell_timeout: float = 300) -> list[dict]:
-        """Execute every code cell of ``path`` in a new kernel of this person's server; return the replies."""
+    def run_notebook(self, path: str, cell_timeout: float = 300, before_shutdown=None) -> list[dict]:
+        """Execute every code cell of ``path`` in a new kernel of this person's server; return the replies.
+
+        ``before_shutdown()``, if given, is called after the last cell, while the kernel is still alive.
+        """
         nb = self.get_file(path).json()["content"]
         r = self.server("POST", "/api/sessions", json={"path": path, "type": "notebook", "name": "",
                                                         "kernel": {"name": "python3"}})
         assert r.status_code == 201, r.text
         session = r.json()
         try:
-            return self._execute(session["kernel"]["id"], [c for c in nb["cells"] if c["cell_type"] == "code"],
-                                 cell_timeout)
+            replies = self._execute(session["kernel"]["id"], [c for c in nb["cells"] if c["cell_type"] == "code"],
+                                    cell_timeout)
+            if before_shutdown is not None:
+                before_shutdown()
+            return replies
         finally:
             self.server("DELETE", f"/api/sessions/{session['id']}")
 
@@ -124,8 +130,11 @@ class HubUser:
 
     @staticmethod
     def _reply(ws, msg_id: str, timeout: float) -> dict:
+        """Outputs and status of one execution: done when both the shell reply and the
+        kernel's return to idle (after the last output on iopub) have arrived."""
         deadline = time.monotonic() + timeout
         out = {"stdout": "", "error": None}
+        idle = False
         while time.monotonic() < deadline:
             msg = json.loads(ws.recv())
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
@@ -135,7 +144,10 @@ class HubUser:
                 out["stdout"] += msg["content"].get("text", "")
             elif kind == "error":
                 out["error"] = f"{msg['content']['ename']}: {msg['content']['evalue']}"
-            elif kind == "execute_reply" and msg.get("channel") == "shell":
+            elif kind == "status" and msg["content"].get("execution_state") == "idle":
+                idle = True
+            elif kind == "execute_reply":
                 out["status"] = msg["content"]["status"]
+            if idle and "status" in out:
                 return out
         raise AssertionError(f"no reply in {timeout}s")

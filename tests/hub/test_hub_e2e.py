@@ -101,7 +101,7 @@ def _browser_login(cohort, browser, name: str) -> None:
         page.wait_for_url(re.compile(rf"/user/{name}/lab"), timeout=240_000)
         assert page.url.endswith("/lab/tree/o2o/course/index.ipynb") or "/lab/tree/o2o/course/index.ipynb" in page.url
         page.get_by_text("文件", exact=True).first.wait_for(timeout=120_000)     # the Chinese UI
-        page.locator(".jp-Notebook").first.wait_for(timeout=120_000)             # the course home opened
+        page.get_by_text("课程首页").first.wait_for(timeout=120_000)               # the course home opened
         config = json.loads(page.locator("#jupyter-config-data").text_content())
         disabled = config.get("disabledExtensions", [])
         assert "@jupyter/nbgrader:formgrader" in disabled and "@jupyter/nbgrader:create-assignment" in disabled
@@ -308,6 +308,26 @@ def test_hub_restart_keeps_accounts_servers_submissions_and_grades(cohort):
         wrong.login()
     assert {p.parent.name for p in course.glob(f"submitted/*/{ASSIGNMENT}")} == submitted == set(cohort.students)
     assert _autograded_scores(course)[0] == cohort.expected_scores
+
+
+def test_apps_are_a_hub_service_run_as_nobody(cohort):
+    import requests
+
+    from o2o.apps.server import APP_NOTEBOOKS
+
+    page = requests.get(f"{cohort.url}/services/o2o-apps/", timeout=60)
+    assert page.status_code == 200
+    assert all(Path(nb).stem in page.text for nb in APP_NOTEBOOKS.values()), page.text[:300]
+    owners = {p.stat().st_uid for p in Path("/proc").iterdir() if p.name.isdigit()
+              and b"o2o.apps.server" in _cmdline(p) and str(cohort.port + 3).encode() in _cmdline(p)}
+    assert owners == {pwd.getpwnam("nobody").pw_uid}
+
+
+def _cmdline(proc: Path) -> bytes:
+    try:
+        return (proc / "cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 # ---------------------------------------------------------------------- 6. the culler

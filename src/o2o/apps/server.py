@@ -216,6 +216,9 @@ def build_config(settings: ServerSettings) -> Any:
     c.Voila.token = ""  # public apps; nothing behind them is private
     c.Voila.log_level = settings.log_level
     c.Voila.port_retries = 0
+    # As a JupyterHub service (``o2o hub``), every URL lives under the service's prefix.
+    if os.environ.get("JUPYTERHUB_SERVICE_PREFIX"):
+        c.Voila.base_url = os.environ["JUPYTERHUB_SERVICE_PREFIX"]
     c.Voila.tornado_settings = {
         "compress_response": settings.compress,
         "websocket_compression_options": {} if settings.compress else None,

@@ -92,7 +92,25 @@ def services(settings: HubSettings) -> tuple[list[dict], list[dict]]:
     }
     role = {"name": "idle-culler", "services": ["idle-culler"],
             "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]}
-    return [culler], [role]
+    if not settings.apps_service:
+        return [culler], [role]
+    # The Voila apps (o2o.apps.server: locked down for strangers, no files, widget messages
+    # only) behind the hub's proxy at /services/o2o-apps/, public like the alumni apps, run
+    # as the unprivileged `nobody` from the public interpreter.
+    apps_home = settings.state / "apps-home"
+    apps = {
+        "name": "o2o-apps",
+        "url": f"http://127.0.0.1:{settings.port + 3}",
+        "user": "nobody",
+        "cwd": str(apps_home),
+        "command": [user_python(settings), "-m", "o2o.apps.server", "--port", str(settings.port + 3),
+                    "--ip", "127.0.0.1", "--no-preheat", "--max-kernels", "20"],
+        "environment": {"HOME": str(apps_home), "O2O_DATA_DIR": str(settings.data_dir),
+                        "JUPYTER_PATH": str(Path(sys.prefix) / "share" / "jupyter"),
+                        "JUPYTER_CONFIG_DIR": str(apps_home / ".jupyter"), "TMPDIR": str(apps_home / "tmp")},
+        "display": True,
+    }
+    return [culler, apps], [role]
 
 
 def configure(c, settings: HubSettings) -> None:

@@ -14,7 +14,7 @@ path                          owner:group            mode    why
 ``  inbound/``                root:instructors       3773    students create, cannot list; sticky: no one
                                                              renames or deletes another's submission
 ``  feedback/``               root:instructors       2771    files named by a secret hash; no listing
-``lessons/``                  root:root              0755    git history the students' copies pull from
+``lessons.git/``              root:root              0755    git history the students' copies pull from
 ``jupyter/<role>/``           root:root              0755    per-role Jupyter configuration
 ============================  =====================  ======  ==========================================
 """
@@ -24,6 +24,7 @@ from __future__ import annotations
 import grp
 import json
 import os
+import pwd
 import shutil
 import subprocess
 from pathlib import Path
@@ -78,6 +79,17 @@ def prepare(settings: HubSettings) -> None:
     prepare_exchange(settings, inst)
     prepare_jupyter(settings)
     publish_lessons(settings)
+    prepare_apps_home(settings)
+
+
+def prepare_apps_home(settings: HubSettings) -> None:
+    """A home for the apps service's account (``nobody``): runtime files and temporary copies."""
+    home = settings.state / "apps-home"
+    nobody = pwd.getpwnam("nobody")
+    for path in (home, home / "tmp", home / ".jupyter"):
+        path.mkdir(parents=True, exist_ok=True)
+        os.chown(path, nobody.pw_uid, nobody.pw_gid)
+        os.chmod(path, 0o700)
 
 
 def prepare_course(settings: HubSettings, inst: int) -> None:
