@@ -13,6 +13,7 @@ Components, all from JupyterHub's ecosystem:
 
 from __future__ import annotations
 
+import pwd
 import sys
 from pathlib import Path
 
@@ -63,11 +64,23 @@ def user_environment(settings: HubSettings, role: str) -> dict[str, str]:
 
 def user_args(settings: HubSettings, role: str) -> list[str]:
     lab = layout.lab_settings_dir(settings)
-    args = [f"--LabApp.app_settings_dir={lab}"]
+    # a port already taken must fail the start at once, not move the server elsewhere
+    args = [f"--LabApp.app_settings_dir={lab}", "--ServerApp.port_retries=0"]
     if role == "instructors":
         # formgrader needs the course directory inside the server's root folder
         args.append(f"--ServerApp.root_dir={settings.state}")
     return args
+
+
+def server_port(settings: HubSettings, uid: int) -> int:
+    """A fixed port per account, below Linux's ephemeral range (32768-60999).
+
+    LocalProcessSpawner's default is a random free port taken from the ephemeral range,
+    where every kernel also binds its five sockets: on a busy server a kernel can take the
+    port between the spawner's choice and the server's bind, and the hub then waits for a
+    server that never answers. Accounts' uids are distinct, so their ports are too.
+    """
+    return settings.user_port_base + uid % 12000
 
 
 def make_pre_spawn_hook(settings: HubSettings):
@@ -79,6 +92,7 @@ def make_pre_spawn_hook(settings: HubSettings):
         role = role_of(name, roster)
         spawner.environment.update(user_environment(settings, role))
         spawner.args = user_args(settings, role)
+        spawner.port = server_port(settings, pwd.getpwnam(name).pw_uid)
         spawner.default_url = "/lab/tree/course" if role == "instructors" else STUDENT_HOME_URL
     return pre_spawn_hook
 

@@ -7,8 +7,8 @@ world-readable, and its collect only *warns* when the owner differs from the nam
 
 * ``inbound/`` is ``root:instructors`` mode 3773 (setgid + sticky): a student can create
   a submission but not list the folder, and cannot rename or delete anyone else's entry;
-* :class:`PrivateSubmit` closes each submission to ``owner rwx, instructors r-x``
-  (0750, files 0640), so no other student can read or change it, even knowing its name;
+* :class:`PrivateSubmit` closes each submission folder to ``owner rwx, instructors r-x``
+  (0750), so no other student can read or change it, even knowing its name;
 * :class:`VerifiedCollect` collects a submission only when the folder and every file in
   it belong to the account the name claims (the kernel sets ownership; a student cannot
   give a file away), and never follows a link. The submission time it records is the
@@ -68,12 +68,21 @@ def check_submission(path: str, claimed_user: str) -> float:
 
 
 class PrivateSubmit(ExchangeSubmit):
-    """Submit, then close the submission to its owner and the instructors' group."""
+    """Submit, then close the submission: only its owner and the instructors' group get in.
+
+    The gate is the submission folder itself, ``owner rwx, instructors r-x, others none``
+    (its group is the instructors' through inbound's setgid bit). Inside it files are
+    0644 and folders 0755: nbgrader writes ``timestamp.txt`` and ``submission_secret.txt``
+    after copying, when the folder has lost its setgid bit (copytree copies the mode of the
+    student's own folder), so those files carry the student's own group; the instructors
+    read them as "others", which no other student can reach past the gate.
+    """
 
     def copy_files(self):
         super().copy_files()
         dest = os.path.join(self.inbound_path, self.assignment_filename)
-        self.set_perms(dest, fileperms=0o640, dirperms=0o750)
+        self.set_perms(dest, fileperms=0o644, dirperms=0o755)
+        os.chmod(dest, 0o750)
 
 
 class VerifiedCollect(ExchangeCollect):

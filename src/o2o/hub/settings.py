@@ -43,6 +43,7 @@ class HubSettings:
     cull_every_s: int = 300
     min_password_length: int = 8
     apps_service: bool = True         # the Voila apps as a hub service
+    user_port_base: int = 20000       # servers listen on base + uid % 12000 (below the ephemeral range)
 
     def __post_init__(self) -> None:
         self.state_dir = str(Path(self.state_dir).resolve())
