@@ -15,7 +15,7 @@ from .decisions import TeamPlan, plan_problems
 from .engine import MarketState, RoundOutcome, simulate_round
 from .market import GameError, Market
 from .params import DEFAULT_GAME_PARAMS, EVENTS, GameParams
-from .scoring import cumulative_score, round_results
+from .scoring import RESULT_COLUMNS, cumulative_score, round_results
 
 
 @dataclass
@@ -68,7 +68,7 @@ def play(market: Market, seed: int, plans: list[list[TeamPlan]], events: list[tu
         rec.outcomes.append(outcome)
         rec.states.append(state)
         frames.append(round_results(market, outcome, cap, params, fivew=fivew))
-    rec.results = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    rec.results = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(RESULT_COLUMNS))
     return rec
 
 
