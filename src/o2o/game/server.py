@@ -144,8 +144,7 @@ class TeamPage(Base):
             raw["scenes"].append(f)
         plan = TeamPlan.from_dict(raw, info.market, t)
         problems = plan_problems(plan, info.market, t, cur.rnd)
-        if problems:
-            self.set_status(422)
+        if problems:   # the form again with the problems beside the fields (an ordinary page, not an error)
             return self.show(info, state, n, t, raw, problems)
         self.svc.storage.append(info.game_id, "plan", cur.rnd, t, raw)
         self.redirect("/team?saved=1")
