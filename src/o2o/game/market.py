@@ -91,7 +91,8 @@ def market_from_world(world: World, stores: pd.DataFrame, n_teams: int, n_rounds
                         f"The number of teams must be a whole number from 2 to 12 (got {n_teams!r}).")
     rounds = round_calendar(n_rounds, params)
     st = stores.set_index("store_id")
-    has_squad = world.store_squad >= 0
+    # a squad and an established fan base (stores opened late in 2015 have almost no fans yet)
+    has_squad = (world.store_squad >= 0) & (world.fans[:, 8].sum(-1) >= params.min_store_fans)
     ids = world.store_ids[has_squad]
     cand = st.loc[ids]
     if district is None:

@@ -46,6 +46,7 @@ class GameParams:
     last_day: int = 364                   # 2015-12-31
     budget_per_round: float = 12_000.0    # cash a squad may commit in one round (yuan); unspent cash is not carried
     max_scenes: int = 3                   # scenes per team and round
+    min_store_fans: float = 500.0         # a store joins a market only with at least this many fans (end of September)
     nonmember_pool_per_ticket: float = 4.0  # non-members in the shared trade area per daily ticket of the market
 
     # --- attention, reach and response ------------------------------------------------
