@@ -8,6 +8,7 @@ tokens on every form, autoescaping templates, a bounded request body. The app on
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 import time
 from pathlib import Path
@@ -32,22 +33,23 @@ TEAM_COOKIE, INSTRUCTOR_COOKIE = "o2o_game_team", "o2o_game_instructor"
 
 
 class Service:
-    """Storage plus a cache of replayed games (keyed by the length of the game's log)."""
+    """Storage plus a cache of replayed games, keyed by what a replay depends on (played rounds' plans and events)."""
 
     def __init__(self, storage: Storage, token: str):
         self.storage = storage
         self.token = token
-        self._cache: dict[str, tuple[int, GameRecord]] = {}
+        self._cache: dict[str, tuple[str, GameRecord]] = {}
 
-    def record(self, info: GameInfo, state: GameState, n_log: int) -> GameRecord:
-        hit = self._cache.get(info.game_id)
-        if hit and hit[0] == n_log:
-            return hit[1]
+    def record(self, info: GameInfo, state: GameState, n_log: int = 0) -> GameRecord:
         played = state.played()
+        key = json.dumps([[r.rnd, list(r.events), r.plans] for r in played], sort_keys=True, ensure_ascii=False)
+        hit = self._cache.get(info.game_id)
+        if hit and hit[0] == key:
+            return hit[1]
         plans = [[TeamPlan.from_dict(r.plans.get(t, {}), info.market, t) for t in range(info.market.n_teams)]
                  for r in played]
         rec = play(info.market, info.seed, plans, [r.events for r in played], validate=False)
-        self._cache[info.game_id] = (n_log, rec)
+        self._cache[info.game_id] = (key, rec)
         return rec
 
 
