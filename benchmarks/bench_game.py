@@ -96,8 +96,10 @@ def bench_round(ds) -> list[str]:
 class Server:
     def __init__(self, db: Path, env: dict):
         self.port = free_port()
-        self.proc = subprocess.Popen([sys.executable, "-m", "o2o", "game", "--port", str(self.port), "--db", str(db)],
-                                     cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.log = db.parent / "server.log"
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen([sys.executable, "-m", "o2o", "game", "--port", str(self.port), "--db", str(db),
+                                          "--log-level", "INFO"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         self.base = f"http://127.0.0.1:{self.port}"
         for _ in range(300):
             try:
@@ -110,6 +112,21 @@ class Server:
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=30)
+
+    def server_times(self, since: float) -> dict[str, list[float]]:
+        """Milliseconds the server itself spent per request (tornado's access log), by kind, after ``since``."""
+        out: dict[str, list[float]] = {"team": [], "static": [], "plan": []}
+        pat = re.compile(r"^(\S+ \S+),(\d+) tornado.access INFO (\d+) (GET|POST) (\S+) \(.*\) ([0-9.]+)ms")
+        for line in self.log.read_text(encoding="utf-8", errors="replace").splitlines():
+            m = pat.match(line)
+            if not m or time.mktime(time.strptime(m.group(1), "%Y-%m-%d %H:%M:%S")) < since:
+                continue
+            path = m.group(5)
+            kind = "static" if path.startswith("/static/") else "plan" if path == "/team/plan" else \
+                "team" if path.startswith("/team") else None
+            if kind:
+                out[kind].append(float(m.group(6)))
+        return out
 
 
 def xsrf(s: requests.Session, url: str) -> str:
@@ -185,6 +202,7 @@ def bench_load(seconds: float, n_clients: int) -> list[str]:
             threads = [threading.Thread(target=client, args=(srv.base, codes[c % 12], c % 12, seconds, c, out,
                                                              errors, barrier, date)) for c in range(n_clients)]
             t0 = time.time()
+            started = t0
             for th in threads:
                 th.start()
             for th in threads:
@@ -193,6 +211,7 @@ def bench_load(seconds: float, n_clients: int) -> list[str]:
             after = loadavg()
         finally:
             srv.stop()
+        served = srv.server_times(started)
     lines = ["### Team page under load", "",
              f"{n_clients} clients (12 teams x {n_clients // 12} phones) on loopback for {seconds:.0f} s, think time "
              f"0.5-1.5 s; {len(out)} requests in {wall:.0f} s ({len(out) / wall:.1f}/s); errors: {len(errors)}.",
@@ -206,6 +225,15 @@ def bench_load(seconds: float, n_clients: int) -> list[str]:
         p95[kind] = float(np.percentile(v, 95)) if len(v) else float("nan")
         lines.append(f"| {label} | {len(v)} | {np.percentile(v, 50):.1f} ms | {p95[kind]:.1f} ms |" if len(v) else
                      f"| {label} | 0 | — | — |")
+    lines += ["", "Time the server itself spent (tornado's access log; excludes queueing in the kernel and the clients):",
+              "", "| request | n | p50 | p95 |", "|---|---:|---:|---:|"]
+    sp95 = {}
+    for kind, label in (("team", "`GET /team`"), ("plan", "`POST /team/plan`"), ("static", "`GET /static/game.css`")):
+        v = np.array(served[kind])
+        sp95[kind] = float(np.percentile(v, 95)) if len(v) else float("nan")
+        lines.append(f"| {label} | {len(v)} | {np.percentile(v, 50):.1f} ms | {sp95[kind]:.1f} ms |" if len(v) else
+                     f"| {label} | 0 | — | — |")
+    lines.append(f"\nServer-side p95, team page / static file = {sp95['team'] / sp95['static']:.2f}x.")
     ratio = p95["team"] / p95["static"]
     lines += ["", f"Team page p95 / static p95 = **{ratio:.2f}x** (goal <= 3x: {'met' if ratio <= 3 else 'not met'} "
               f"on this run); errors {len(errors)} (goal 0).", ""]

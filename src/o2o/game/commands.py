@@ -6,11 +6,12 @@ import argparse
 import asyncio
 import functools
 import ipaddress
+import logging
 import os
 import signal
+import sqlite3
 from pathlib import Path
 
-from ..errors import O2OError
 from .market import GameError
 
 DEFAULT_DB = Path(".o2o-game") / "game.sqlite3"
@@ -31,6 +32,8 @@ def register(subparsers) -> None:
     p.add_argument("--token", default=None,
                    help="教师口令;默认读 O2O_GAME_TOKEN,否则随机生成并打印 / instructor token; default "
                         "$O2O_GAME_TOKEN, else a random one is printed")
+    p.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+                   help="日志级别;INFO 记录每个请求及其用时 / log level; INFO logs every request and its time")
     p.set_defaults(func=run)
 
 
@@ -57,18 +60,18 @@ def _dataset():
 
 
 def run(args) -> int:
+    # the server's modules (tornado) load only when the command runs, so `o2o --help` stays light
     from tornado.httpserver import HTTPServer
 
     from .server import MAX_BODY, make_app, new_token
 
     token = _check(args)
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     printed = not token
     token = token or new_token()
     try:
         app = make_app(args.db, token)
-    except O2OError:
-        raise
-    except OSError as e:
+    except (OSError, sqlite3.Error) as e:
         raise GameError(f"无法打开游戏数据库 {args.db}:{e}", f"Cannot open the game database {args.db}: {e}") from e
     app.settings["dataset"] = _dataset
 

@@ -71,14 +71,14 @@ class Create(Base):
 class Console(Base):
     @instructor_only
     def get(self, game_id: str) -> None:
-        info, state, n = self.load(game_id)
+        info, state = self.load(game_id)
         self.page("console.html", info=info, state=state, events=EVENTS, error=self.get_query_argument("error", ""))
 
 
 class ConsoleAction(Base):
     @instructor_only
     def post(self, game_id: str, action: str) -> None:
-        info, state, _ = self.load(game_id)
+        info, state = self.load(game_id)
         try:
             getattr(self, "do_" + action)(info, state)
         except GameError as e:

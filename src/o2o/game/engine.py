@@ -125,141 +125,153 @@ def _scene_rows(market: Market, state: MarketState, plans: list[TeamPlan], rnd: 
     return rows, r, T
 
 
-def simulate_round(market: Market, state: MarketState, plans: list[TeamPlan], rnd: int, seed: int,
-                   events: tuple[str, ...] = (), params: GameParams = DEFAULT_GAME_PARAMS
-                   ) -> tuple[RoundOutcome, MarketState]:
-    """Simulate round ``rnd`` for all teams together; returns its outcome and the state after it."""
-    prm, sp = params, params.scene
-    n = market.n_teams
-    st = state.copy()
-    rng = np.random.default_rng([int(seed), 1016, int(rnd)])
-    luck = rng.lognormal(-0.5 * prm.luck_sigma**2, prm.luck_sigma, (n, prm.max_scenes + 1))
-    fans_before, non_before = st.fans.copy(), st.nonmembers
-    lost = np.zeros(n)
-    resp_event = 1.0
+def _start_events(st: MarketState, events: tuple[str, ...], prm: GameParams) -> tuple[np.ndarray, float]:
+    """The events that act when the round starts: the rival chain takes fans, HQ's campaign adds fatigue."""
+    lost = np.zeros(len(st.fans))
+    resp = 1.0
     if EVENT_RIVAL in events:
         loss = st.fans * np.array(prm.rival_fan_loss)
         lost = loss.sum(1)
         st.fans -= loss
         st.nonmembers *= 1.0 - prm.rival_nonmember_loss
-        resp_event = prm.rival_response
+        resp = prm.rival_response
     if EVENT_HQ in events:
         st.fatigue += prm.hq_fatigue
-    rows, r, T = _scene_rows(market, st, plans, rnd, prm, luck)
-    M = len(rows)
-    team = r["team"]
+    return lost, resp
+
+
+def _coefficients(r: dict, market: Market, st: MarketState, prm: GameParams) -> None:
+    """Per-scene constants of the round (the kit's scene mechanics), added to ``r``."""
+    sp, team, n = prm.scene, r["team"], market.n_teams
     cap = st.capability[team]
-    ticket = np.array(market.ticket_size)[team]
-    mrate = np.array(market.margin_rate)[team]
+    r["ticket"] = np.array(market.ticket_size)[team]
+    r["mrate"] = np.array(market.margin_rate)[team]
     act = (sp.capability_floor + (1 - sp.capability_floor) * cap) * np.array(market.squad_factor)[team]
-    act = np.where(st.scheme[team], act * prm.scheme_activity, act)
+    r["act"] = np.where(st.scheme[team], act * prm.scheme_activity, act)
     rho = r["pers"] * (0.5 + 0.5 * cap)
-    perso = 0.5 + 0.5 * rho
-    ratio = r["inc"] * r["perceived"] / np.maximum(ticket, 1e-9)
+    r["perso"] = 0.5 + 0.5 * rho
+    ratio = r["inc"] * r["perceived"] / np.maximum(r["ticket"], 1e-9)
     attract = ratio / (ratio + sp.attractiveness_half)
-    app = 0.3 + 0.7 * attract
-    timely = sp.timeliness_floor + (1 - sp.timeliness_floor) * np.exp(-r["lead"] / sp.timeliness_days)
+    r["app"] = 0.3 + 0.7 * attract
+    r["timely"] = sp.timeliness_floor + (1 - sp.timeliness_floor) * np.exp(-r["lead"] / sp.timeliness_days)
     eng_w = sp.engagement_base + sp.engagement_incentive * attract + sp.engagement_personal * rho
+    cf = sp.channel_forward
+    r["cf_p2p"] = np.maximum(r["moments"] * cf[MOMENTS], r["store"] * cf[IN_STORE])
+    r["fwd"] = sp.forward_prob_max * r["b_forward"] * eng_w * np.where(st.scheme[team], prm.scheme_forward, 1.0)
+    r["conv_rate"] = np.minimum(sp.conversion_visit * r["b_conversion"], 1.0)
+    r["own"] = (team[:, None] == np.arange(n)[None, :]).astype(float)                 # (M, n)
+    r["reach_w"] = np.where(r["own"] > 0, 1.0, prm.fan_overlap)
+
+
+def _attention(d: int, r: dict, st: MarketState, prev_shares: np.ndarray, hq: float, prm: GameParams):
+    """Who notices which scene on day ``d``: split shares of each cell's noticing people (fans and non-members)."""
+    sp = prm.scene
+    active = (r["start"] <= d) & (d < r["start"] + r["dur"])
+    nov = np.exp(-(d - r["start"]) / sp.novelty_days) * active
+    w_p2p = r["act"] * (r["moments"] * sp.moments_daily_coverage + r["store"] * prm.instore_weight) * nov
+    pop = max(st.fans.sum() + st.nonmembers, 1.0)
+    w_ad = r["adcash"] / np.maximum(r["dur"], 1) / r["cpm"] * 1000.0 * active / pop
+    w_c = prev_shares * sp.audience_per_share / pop * active
+    i_p2p = w_p2p[:, None, None] * r["reach_w"][:, :, None] * r["mask"][:, None, :]      # (M, n, 4)
+    tot = i_p2p.sum(0) + (w_ad + w_c).sum() + hq                                      # (n, 4)
+    tot_non = (w_ad + w_c).sum() + 0.5 * hq
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cell = np.where(tot > 0, st.fans * -np.expm1(-tot) / tot, 0.0)                  # noticed per unit intensity
+    cell_non = st.nonmembers * -np.expm1(-tot_non) / tot_non if tot_non > 0 else 0.0
+    return active, i_p2p * cell, w_ad[:, None, None] * cell, w_c[:, None, None] * cell, w_ad * cell_non, w_c * cell_non
+
+
+def _step(d: int, r: dict, st: MarketState, carry: dict, events: tuple[str, ...], resp_event: float,
+          prm: GameParams) -> dict[str, np.ndarray]:
+    """One day for every scene: attention, visits, money, shares; fans move. Returns the day's metrics."""
+    sp = prm.scene
     tier_eng = np.array([sp.tier_engagement[t] for t in TIERS])
     cf = sp.channel_forward
-    cf_p2p = np.maximum(r["moments"] * cf[MOMENTS], r["store"] * cf[IN_STORE])
-    fwd = sp.forward_prob_max * r["b_forward"] * eng_w * np.where(st.scheme[team], prm.scheme_forward, 1.0)
-    conv_rate = np.minimum(sp.conversion_visit * r["b_conversion"], 1.0)
-    own = (team[:, None] == np.arange(n)[None, :]).astype(float)                 # (M, n)
-    reach_w = np.where(own > 0, 1.0, prm.fan_overlap)
-    pool_left = np.where(r["unit"] > 0, r["pool"] / np.maximum(r["unit"], 1e-12), 0.0)
-    names = METRICS + EXTRA
-    daily = {k: np.zeros((M, T)) for k in names}
-    won = np.zeros(M)
-    prev_shares = np.zeros(M)
+    hq = prm.hq_intensity if EVENT_HQ in events else 0.0
+    active, n_p2p, n_ad, n_c, nn_ad, nn_c = _attention(d, r, st, carry["shares"], hq, prm)
+    own = r["own"]
+    fat = 1.0 / (1.0 + prm.fatigue_per_scene * st.fatigue)                              # (4,)
+    subsidy = EVENT_SUBSIDY in events and d < prm.subsidy_days
+    mult = r["app"] * r["perso"] * r["b_visit"] * r["timely"] * r["luck"] * resp_event
+    if subsidy:
+        mult = mult * np.where(r["payment"] > 0, 1.0 + prm.subsidy_boost, 1.0)
+    pull = np.where(own > 0, 1.0, prm.rival_pull)[:, :, None]
+    rate = n_p2p * sp.visit_rate_fans * tier_eng * pull + n_ad * sp.visit_rate_broadcast + n_c * sp.visit_rate_cascade
+    vis = np.minimum(rate * (mult[:, None, None] * fat), n_p2p + n_ad + n_c)
+    vis_non = np.minimum((nn_ad * sp.visit_rate_broadcast + nn_c * sp.visit_rate_cascade) * mult, nn_ad + nn_c)
+    conv, conv_non = vis * r["conv_rate"][:, None, None], vis_non * r["conv_rate"]
+    c_tot = conv.sum((1, 2)) + conv_non
+    red = np.minimum(c_tot, carry["pool"]) * (r["unit"] > 0)
+    carry["pool"] = carry["pool"] - red
+    red_frac = np.where(c_tot > 0, red / np.maximum(c_tot, 1e-12), 0.0)
+    basket = r["ticket"] * r["b_basket"] + red_frac * r["inc"] * r["topup"]
+    c_own = (conv * own[:, :, None]).sum((1, 2))
+    sales = basket * (c_own * (1 - sp.cannibal_fans) + (c_tot - c_own) * (1 - sp.cannibal_others))
+    unit = r["unit"] * np.where((r["payment"] > 0) & subsidy, 1.0 - prm.subsidy_cost_share, 1.0)
+    paid = active * (1 - r["hq_paid"])
+    cost_ad = r["adcash"] / np.maximum(r["dur"], 1) * paid
+    cost_ops = sp.squad_ops_yuan_per_store_day * paid
+    newm = conv_non * sp.join_rate * r["b_join"]
+    switch = conv * (1 - own[:, :, None]) * prm.switch_rate
+    up = conv * own[:, :, None] * (sp.upgrade_rate * r["b_upgrade"] * r["perso"])[:, None, None]
+    up[:, :, K - 1] = 0.0
+    shares_f = (n_p2p * r["cf_p2p"][:, None, None] + n_ad * cf[BROADCAST]) * tier_eng * fat
+    shares_c = (n_c * tier_eng * fat).sum((1, 2)) + nn_c * tier_eng[1]
+    shares = r["fwd"] * (shares_f.sum((1, 2)) + nn_ad * cf[BROADCAST] * tier_eng[1] + sp.cascade_forward * shares_c)
+    carry["shares"] = shares
+    # fans move: switches to the scene's team, upgrades one tier up, new members join as 普通粉
+    st.fans -= switch.sum(0) + up.sum(0)
+    np.add.at(st.fans, r["team"], switch.sum(1))
+    st.fans[:, 1:] += up.sum(0)[:, :-1]
+    np.add.at(st.fans[:, 1], r["team"], newm)
+    st.nonmembers -= newm.sum()
+    carry["won"] += switch.sum((1, 2))
+    return {"reach_broadcast": n_ad.sum((1, 2)) + nn_ad, "reach_p2p": (n_p2p + n_c).sum((1, 2)) + nn_c,
+            "shares": shares, "visits": vis.sum((1, 2)) + vis_non, "conversions": c_tot, "redemptions": red,
+            "incremental_sales_yuan": sales, "incremental_margin_yuan": sales * r["mrate"], "new_members": newm,
+            "tier_upgrades": up.sum((1, 2)), "cost_yuan": cost_ad + red * unit + cost_ops,
+            "shares_cascade": r["fwd"] * sp.cascade_forward * shares_c, "cost_ads": cost_ad,
+            "cost_incentive": red * unit, "cost_ops": cost_ops}
+
+
+def simulate_round(market: Market, state: MarketState, plans: list[TeamPlan], rnd: int, seed: int,
+                   events: tuple[str, ...] = (), params: GameParams = DEFAULT_GAME_PARAMS
+                   ) -> tuple[RoundOutcome, MarketState]:
+    """Simulate round ``rnd`` for all teams together; returns its outcome and the state after it."""
+    prm = params
+    n = market.n_teams
+    st = state.copy()
+    rng = np.random.default_rng([int(seed), 1016, int(rnd)])
+    luck = rng.lognormal(-0.5 * prm.luck_sigma**2, prm.luck_sigma, (n, prm.max_scenes + 1))
+    fans_before, non_before = st.fans.copy(), st.nonmembers
+    lost, resp_event = _start_events(st, events, prm)
+    rows, r, T = _scene_rows(market, st, plans, rnd, prm, luck)
+    M = len(rows)
+    _coefficients(r, market, st, prm)
+    daily = {k: np.zeros((M, T)) for k in METRICS + EXTRA}
+    carry = {"pool": np.where(r["unit"] > 0, r["pool"] / np.maximum(r["unit"], 1e-12), 0.0),
+             "shares": np.zeros(M), "won": np.zeros(M)}
     decay = np.exp(-1.0 / prm.fatigue_days)
-    hq_on = EVENT_HQ in events
     for d in range(T):
-        active = (r["start"] <= d) & (d < r["start"] + r["dur"])
         launch = r["start"] == d
         st.fatigue += (r["mask"][launch & (r["hq_paid"] == 0)] > 0).sum(0)
-        nov = np.exp(-(d - r["start"]) / sp.novelty_days) * active
-        w_p2p = act * (r["moments"] * sp.moments_daily_coverage + r["store"] * prm.instore_weight) * nov
-        pop = st.fans.sum() + st.nonmembers
-        w_ad = r["adcash"] / np.maximum(r["dur"], 1) / r["cpm"] * 1000.0 * active / max(pop, 1.0)
-        w_c = prev_shares * sp.audience_per_share / max(pop, 1.0) * active
-        i_p2p = w_p2p[:, None, None] * reach_w[:, :, None] * r["mask"][:, None, :]      # (M, n, 4)
-        i_fan = i_p2p + (w_ad + w_c)[:, None, None]
-        i_non = w_ad + w_c
-        hq = prm.hq_intensity if hq_on else 0.0
-        tot = i_fan.sum(0) + hq                                                         # (n, 4)
-        tot_non = i_non.sum() + 0.5 * hq
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cell = np.where(tot > 0, st.fans * -np.expm1(-tot) / tot, 0.0)             # noticed per unit intensity
-            cell_non = st.nonmembers * -np.expm1(-tot_non) / tot_non if tot_non > 0 else 0.0
-        n_p2p = i_p2p * cell
-        n_ad = w_ad[:, None, None] * cell
-        n_c = w_c[:, None, None] * cell
-        nn_ad, nn_c = w_ad * cell_non, w_c * cell_non
-        fat = 1.0 / (1.0 + prm.fatigue_per_scene * st.fatigue)                          # (4,)
-        mult = app * perso * r["b_visit"] * timely * r["luck"] * resp_event
-        if EVENT_SUBSIDY in events and d < prm.subsidy_days:
-            mult = mult * np.where(r["payment"] > 0, 1.0 + prm.subsidy_boost, 1.0)
-        pull = np.where(own > 0, 1.0, prm.rival_pull)[:, :, None]
-        rate = (n_p2p * sp.visit_rate_fans * tier_eng * pull + n_ad * sp.visit_rate_broadcast
-                + n_c * sp.visit_rate_cascade)
-        vis = np.minimum(rate * (mult[:, None, None] * fat), n_p2p + n_ad + n_c)
-        vis_non = np.minimum((nn_ad * sp.visit_rate_broadcast + nn_c * sp.visit_rate_cascade) * mult, nn_ad + nn_c)
-        conv = vis * conv_rate[:, None, None]
-        conv_non = vis_non * conv_rate
-        c_tot = conv.sum((1, 2)) + conv_non
-        red = np.minimum(c_tot, pool_left) * (r["unit"] > 0)
-        pool_left = pool_left - red
-        red_frac = np.where(c_tot > 0, red / np.maximum(c_tot, 1e-12), 0.0)
-        basket = ticket * r["b_basket"] + red_frac * r["inc"] * r["topup"]
-        c_own = (conv * own[:, :, None]).sum((1, 2))
-        sales = basket * (c_own * (1 - sp.cannibal_fans) + (c_tot - c_own) * (1 - sp.cannibal_others))
-        unit = r["unit"]
-        if EVENT_SUBSIDY in events and d < prm.subsidy_days:
-            unit = unit * np.where(r["payment"] > 0, 1.0 - prm.subsidy_cost_share, 1.0)
-        cost_ad = r["adcash"] / np.maximum(r["dur"], 1) * active * (1 - r["hq_paid"])
-        cost_inc = red * unit
-        cost_ops = sp.squad_ops_yuan_per_store_day * active * (1 - r["hq_paid"])
-        newm = conv_non * sp.join_rate * r["b_join"]
-        switch = conv * (1 - own[:, :, None]) * prm.switch_rate
-        up = conv * own[:, :, None] * (sp.upgrade_rate * r["b_upgrade"] * perso)[:, None, None]
-        up[:, :, K - 1] = 0.0
-        shares_f = (n_p2p * cf_p2p[:, None, None] + n_ad * cf[BROADCAST]) * tier_eng * fat
-        shares_c = (n_c * tier_eng * fat).sum((1, 2)) + nn_c * tier_eng[1]
-        shares = fwd * (shares_f.sum((1, 2)) + nn_ad * cf[BROADCAST] * tier_eng[1]
-                        + sp.cascade_forward * shares_c)
-        for k_, v in (("reach_broadcast", n_ad.sum((1, 2)) + nn_ad), ("reach_p2p", (n_p2p + n_c).sum((1, 2)) + nn_c),
-                      ("shares", shares), ("visits", vis.sum((1, 2)) + vis_non), ("conversions", c_tot),
-                      ("redemptions", red), ("incremental_sales_yuan", sales),
-                      ("incremental_margin_yuan", sales * mrate), ("new_members", newm),
-                      ("tier_upgrades", up.sum((1, 2))), ("shares_cascade", fwd * sp.cascade_forward * shares_c),
-                      ("cost_ads", cost_ad), ("cost_incentive", cost_inc), ("cost_ops", cost_ops)):
-            daily[k_][:, d] = v
-        daily["cost_yuan"][:, d] = cost_ad + cost_inc + cost_ops
-        prev_shares = shares
-        # fans move: switches to the scene's team, upgrades one tier up, new members join as 普通粉
-        sw = switch.sum(0)                                                              # (n, 4) leaving
-        st.fans -= sw + up.sum(0)
-        np.add.at(st.fans, team, switch.sum(1))
-        st.fans[:, 1:] += up.sum(0)[:, :-1]
-        np.add.at(st.fans[:, 1], team, newm)
-        st.nonmembers -= newm.sum()
-        won += switch.sum((1, 2))
+        for k, v in _step(d, r, st, carry, events, resp_event, prm).items():
+            daily[k][:, d] = v
         st.fatigue *= decay
     drift = st.fans[:, 1:] * prm.fan_drift_per_30d * T / 30.0
     st.fans[:, 1:] -= drift
     st.fans[:, :-1] += drift
     st.fans = np.maximum(st.fans, 0.0)
     margin = np.zeros(n)
-    np.add.at(margin, team, daily["incremental_margin_yuan"].sum(1))
+    np.add.at(margin, r["team"], daily["incremental_margin_yuan"].sum(1))
     payout = np.where(st.scheme, prm.scheme_payout * np.maximum(margin, 0.0), 0.0)
-    org = np.array([org_cost(p.org, prm) for p in plans])
-    runs = [SceneRun(team=int(t), scene=s, arrays={k: daily[k][m:m + 1].copy() for k in names}, fans_won=float(won[m]))
-            for m, (t, s, _) in enumerate(rows)]
+    runs = [SceneRun(team=int(t), scene=s, arrays={k: v[m:m + 1].copy() for k, v in daily.items()},
+                     fans_won=float(carry["won"][m])) for m, (t, s, _) in enumerate(rows)]
     out = RoundOutcome(rnd=rnd, runs=runs, fans_before=fans_before, fans_after=st.fans.copy(),
-                       nonmembers_before=non_before, nonmembers_after=st.nonmembers, org_costs=org,
-                       scheme_payout=payout, fans_lost_to_rival_chain=lost, drift=drift.sum(1),
-                       events=tuple(events))
+                       nonmembers_before=non_before, nonmembers_after=st.nonmembers,
+                       org_costs=np.array([org_cost(p.org, prm) for p in plans]), scheme_payout=payout,
+                       fans_lost_to_rival_chain=lost, drift=drift.sum(1), events=tuple(events))
+    # organisational choices act from the next round
     st.firepower = np.array([p.org == ORG_FIREPOWER for p in plans])
     st.capability = np.minimum(st.capability + prm.train_gain * np.array([p.org == ORG_TRAIN for p in plans]), 1.0)
     st.scheme = st.scheme | np.array([p.org == ORG_SCHEME for p in plans])

@@ -40,7 +40,7 @@ class Service:
         self.token = token
         self._cache: dict[str, tuple[str, GameRecord]] = {}
 
-    def record(self, info: GameInfo, state: GameState, n_log: int = 0) -> GameRecord:
+    def record(self, info: GameInfo, state: GameState) -> GameRecord:
         played = state.played()
         key = json.dumps([[r.rnd, list(r.events), r.plans] for r in played], sort_keys=True, ensure_ascii=False)
         hit = self._cache.get(info.game_id)
@@ -71,13 +71,11 @@ class Base(tornado.web.RequestHandler):
     def arg(self, name: str, default: str = "") -> str:
         return self.get_body_argument(name, default)[:MAX_FIELD]
 
-    def load(self, game_id: str) -> tuple[GameInfo, GameState, int]:
+    def load(self, game_id: str) -> tuple[GameInfo, GameState]:
         info = self.svc.storage.game(game_id)
         if info is None:
             raise tornado.web.HTTPError(404)
-        log = self.svc.storage.log(game_id)
-        from .storage import fold
-        return info, fold(log), len(log)
+        return info, self.svc.storage.state(game_id)
 
     def page(self, template: str, **kw: Any) -> None:
         self.render(template, now=time.time(), day_to_date=day_to_date, SCENE_CATALOG=SCENE_CATALOG, CHANNELS=CHANNELS,
@@ -110,21 +108,21 @@ class Join(Base):
 
 
 class TeamPage(Base):
-    def context(self) -> tuple[GameInfo, GameState, int, int]:
+    def context(self) -> tuple[GameInfo, GameState, int]:
         me = self.team()
         if me is None:
             raise tornado.web.HTTPError(403)
-        info, state, n = self.load(me[0])
-        return info, state, n, me[1]
+        info, state = self.load(me[0])
+        return info, state, me[1]
 
     def get(self) -> None:
-        info, state, n, t = self.context()
+        info, state, t = self.context()
         cur = state.current
         values = cur.plans.get(t) if cur else None
-        self.show(info, state, n, t, values, [], saved=self.get_query_argument("saved", "") == "1")
+        self.show(info, state, t, values, [], saved=self.get_query_argument("saved", "") == "1")
 
-    def show(self, info, state, n, t, values, problems, saved=False) -> None:
-        rec = self.svc.record(info, state, n)
+    def show(self, info, state, t, values, problems, saved=False) -> None:
+        rec = self.svc.record(info, state)
         published = [r.rnd for r in state.played() if r.published]
         mine = rec.results[(rec.results["team"] == t) & rec.results["round"].isin(published[-1:])]
         self.page("team.html", info=info, state=state, t=t, values=values or {}, problems=problems, saved=saved,
@@ -132,7 +130,7 @@ class TeamPage(Base):
                   params=DEFAULT_GAME_PARAMS, org_choices=ORG_CHOICES)
 
     def post(self) -> None:
-        info, state, n, t = self.context()
+        info, state, t = self.context()
         cur = state.current
         if cur is None or not cur.is_open(time.time()):
             self.set_status(409)
@@ -147,7 +145,7 @@ class TeamPage(Base):
         plan = TeamPlan.from_dict(raw, info.market, t)
         problems = plan_problems(plan, info.market, t, cur.rnd)
         if problems:   # the form again with the problems beside the fields (an ordinary page, not an error)
-            return self.show(info, state, n, t, raw, problems)
+            return self.show(info, state, t, raw, problems)
         self.svc.storage.append(info.game_id, "plan", cur.rnd, t, raw)
         self.redirect("/team?saved=1")
 
@@ -160,12 +158,12 @@ class Report(Base):
     def get(self, game_id: str, rnd: str) -> None:
         if not self.allowed(game_id):
             raise tornado.web.HTTPError(403)
-        info, state, n = self.load(game_id)
+        info, state = self.load(game_id)
         r = int(rnd)
         played = state.played()
         if r >= len(played) or not (played[r].published or self.is_instructor()):
             raise tornado.web.HTTPError(404)
-        rec = self.svc.record(info, state, n)
+        rec = self.svc.record(info, state)
         self.page("report.html", info=info, rep=war_report(rec, r, info.names), n_played=len(played),
                   rep_radar_full=radar_points({d: 100.0 for d in DIMENSIONS}))
 
@@ -174,10 +172,10 @@ class Debrief(Report):
     def get(self, game_id: str) -> None:
         if not self.allowed(game_id):
             raise tornado.web.HTTPError(403)
-        info, state, n = self.load(game_id)
+        info, state = self.load(game_id)
         if not (state.ended or self.is_instructor()):
             raise tornado.web.HTTPError(404)
-        rec = self.svc.record(info, state, n)
+        rec = self.svc.record(info, state)
         rounds = state.played()
         self.page("debrief.html", info=info, rec=rec, rounds=rounds,
                   board=war_report(rec, len(rounds) - 1, info.names)["leaderboard"] if rounds else [])

@@ -7,6 +7,7 @@ recomputed from the market snapshot, the seed and the decisions (:func:`o2o.game
 
 from __future__ import annotations
 
+import copy
 import json
 import secrets
 import sqlite3
@@ -78,9 +79,9 @@ class GameState:
         return [r for r in self.rounds if r.ran]
 
 
-def fold(rows: list[sqlite3.Row]) -> GameState:
-    """The game's state after replaying its log in order."""
-    st = GameState()
+def fold(rows: list[sqlite3.Row], st: GameState | None = None) -> GameState:
+    """The game's state after replaying its log in order (continuing from ``st`` when given)."""
+    st = GameState() if st is None else st
     for row in rows:
         kind, rnd, team = row["kind"], row["rnd"], row["team"]
         p = json.loads(row["payload"])
@@ -113,6 +114,8 @@ class Storage:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        self._lock = threading.Lock()
+        self._states: dict[str, tuple[int, GameState]] = {}
         with self._conn() as c:
             mode = c.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if str(mode).lower() != "wal":
@@ -182,7 +185,15 @@ class Storage:
         return self._conn().execute("SELECT * FROM log WHERE game_id = ? ORDER BY seq", (game_id,)).fetchall()
 
     def state(self, game_id: str) -> GameState:
-        return fold(self.log(game_id))
+        """The folded state, kept per game and brought up to date with the rows appended since (any process)."""
+        with self._lock:
+            last, st = self._states.get(game_id, (0, None))
+            rows = self._conn().execute("SELECT * FROM log WHERE game_id = ? AND seq > ? ORDER BY seq",
+                                        (game_id, last)).fetchall()
+            if rows or st is None:
+                st = fold(rows, copy.deepcopy(st) if st is not None else None)
+                self._states[game_id] = (int(rows[-1]["seq"]) if rows else last, st)
+            return st
 
 
 __all__ = ["Storage", "GameInfo", "GameState", "RoundState", "fold", "KINDS"]

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .decisions import TeamPlan, scene_from_fields
+from .game import play
 from .market import Market, market_from_world
 from .params import (DEFAULT_GAME_PARAMS, EVENTS, ORG_FIREPOWER, ORG_NONE, ORG_SCHEME, ORG_TRAIN, GameParams)
 
@@ -122,8 +123,6 @@ def tournament(world, stores: pd.DataFrame, seeds, n_teams: int = 6, n_rounds: i
 
     Returns one row per market and team: seed, strategy, score and rank (1 = winner).
     """
-    from .game import play  # game imports this module's siblings only; kept local to avoid a cycle at import
-
     names = list(STRATEGIES)
     rows = []
     for seed in seeds:
