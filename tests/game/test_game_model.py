@@ -232,3 +232,34 @@ def test_bad_setup_is_refused_with_a_sentence(world, dataset):
         market_from_world(world, dataset.stores, n_teams=6, n_rounds=0)
     with pytest.raises(GameError, match="district"):
         market_from_world(world, dataset.stores, n_teams=6, n_rounds=4, district="不存在区")
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+TIER_CHOICES = ("沉睡粉", "普通粉", "活跃粉", "铁杆粉", "全部")
+CHANNEL_SETS = (["朋友圈"], ["店内"], ["广告"], ["朋友圈", "店内"], ["广告", "朋友圈", "店内"])
+scene_draw = st.fixed_dictionaries({
+    "tier": st.sampled_from(TIER_CHOICES), "channels": st.sampled_from(CHANNEL_SETS),
+    "budget": st.integers(1500, 4000), "offset": st.integers(0, 15), "days": st.integers(1, 8),
+    "battle": st.sampled_from([("促销", "客户回馈"), ("交易", "自团购"), ("支付", "付满送"), ("促销", "引流入店")])})
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(draws=st.lists(st.lists(scene_draw, max_size=3), min_size=6, max_size=6),
+       event=st.sampled_from([(), (EVENT_SUBSIDY,), (EVENT_RIVAL,), (EVENT_HQ,)]), seed=st.integers(0, 10**6))
+def test_any_plans_conserve_fans_and_never_overreach(market, draws, event, seed):
+    plans = [plan(market, t, *[scene(market, t, offset=d["offset"], duration_days=d["days"], target_tier=d["tier"],
+                                     channels=d["channels"], budget_yuan=d["budget"], scene_type=d["battle"][0],
+                                     battle=d["battle"][1]) for d in ds]) for t, ds in enumerate(draws)]
+    out, after = run(market, plans, events=event, seed=seed)
+    assert (out.fans_after >= -1e-9).all() and out.nonmembers_after >= -1e-9
+    new = sum(float(r.arrays["new_members"].sum()) for r in out.runs)
+    assert out.fans_after.sum() == pytest.approx(out.fans_before.sum() + new - out.fans_lost_to_rival_chain.sum())
+    pop = out.fans_before.sum() + out.nonmembers_before
+    reach = sum(r.arrays["reach_broadcast"] + r.arrays["reach_p2p"] for r in out.runs) if out.runs else np.zeros(1)
+    assert (reach <= pop + 1e-6).all()                              # attention split, never duplicated
+    for r in out.runs:
+        assert all((v >= -1e-9).all() for v in r.arrays.values())
+        spent = r.arrays["cost_incentive"].sum()
+        assert spent <= r.scene.incentive_pool(P.scene) + 1e-6       # the incentive pool is never overdrawn
+    assert (after.fatigue >= 0).all()

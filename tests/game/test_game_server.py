@@ -142,8 +142,8 @@ def test_rounds_from_open_to_undo_and_end(app_url):
     assert act(ins, base, gid, "open").status_code == 409
 
 
-def test_auth_csrf_and_bounds(app_url):
-    base, _ = app_url
+def test_auth_csrf_bounds_and_templates(app_url):
+    base, db = app_url
     anon = requests.Session()
     assert anon.get(base + "/team").status_code == 403
     assert anon.get(base + "/instructor/game/0123abcd").status_code == 403
@@ -158,6 +158,9 @@ def test_auth_csrf_and_bounds(app_url):
     ins = instructor(base)
     r = create(ins, base, n_teams="40")
     assert r.status_code == 400 and "队伍数必须是 2 到 12" in r.text
+    r = create(ins, base, template="短课 · 4 队 3 轮")                    # a template sets teams, rounds and events
+    assert r.status_code == 200 and len(re.findall(r'class="code">([A-Z0-9]{6})<', r.text)) == 4
+    assert Storage(db).game(r.url.rsplit("/", 1)[1]).schedule == [[], ["支付巨头补贴周"], ["竞品开店"]]
 
 
 def test_cli_refuses_a_bad_address_before_any_work(capsys):

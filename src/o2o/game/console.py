@@ -11,7 +11,7 @@ import tornado.web
 from ..errors import O2OError
 from .game import check_events
 from .market import GameError, market_from_dataset
-from .params import EVENTS
+from .params import EVENTS, TEMPLATES
 from .server import Base
 
 MAX_MINUTES = 180
@@ -40,7 +40,7 @@ class Instructor(Base):
     def get(self) -> None:
         if not self.is_instructor():
             return self.page("login.html", error=None)
-        self.page("instructor.html", games=self.svc.storage.games(), events=EVENTS, error=None)
+        self.page("instructor.html", games=self.svc.storage.games(), events=EVENTS, templates=TEMPLATES, error=None)
 
 
 class Create(Base):
@@ -50,19 +50,27 @@ class Create(Base):
             game_id = self.create()
         except O2OError as e:
             self.set_status(400)
-            return self.page("instructor.html", games=self.svc.storage.games(), events=EVENTS, error=(e.zh, e.en))
+            return self.page("instructor.html", games=self.svc.storage.games(), events=EVENTS, templates=TEMPLATES,
+                             error=(e.zh, e.en))
         self.redirect(f"/instructor/game/{game_id}")
 
     def create(self) -> str:
-        n_teams = _int(self.arg("n_teams", "6"), 2, 12, "队伍数", "The number of teams")
-        n_rounds = _int(self.arg("n_rounds", "4"), 1, 12, "轮数", "The number of rounds")
+        tpl = TEMPLATES.get(self.arg("template"))
+        if tpl is None and self.arg("template"):
+            raise GameError("没有这个游戏模板。", "No such game template.")
+        if tpl is not None:
+            n_teams, n_rounds = tpl["n_teams"], tpl["n_rounds"]
+        else:
+            n_teams = _int(self.arg("n_teams", "6"), 2, 12, "队伍数", "The number of teams")
+            n_rounds = _int(self.arg("n_rounds", "4"), 1, 12, "轮数", "The number of rounds")
         seed = _int(self.arg("seed", "0"), 0, 2**31 - 1, "随机种子", "The seed")
         title = self.arg("title").strip()[:60] or "班长战争"
         names = [x.strip()[:20] for x in self.arg("names").replace(",", "\n").splitlines() if x.strip()]
         names = (names + [f"第{t + 1}队" for t in range(len(names), n_teams)])[:n_teams]
         if len(set(names)) != n_teams:
             raise GameError("队名不能重复。", "Team names must differ.")
-        schedule = [list(check_events(tuple(self.get_body_arguments(f"e{r}")[:3]))) for r in range(n_rounds)]
+        schedule = tpl["events"] if tpl is not None else \
+            [list(check_events(tuple(self.get_body_arguments(f"e{r}")[:3]))) for r in range(n_rounds)]
         ds = self.application.settings["dataset"]()
         market = market_from_dataset(ds, n_teams, n_rounds, seed=seed, district=self.arg("district").strip() or None)
         return self.svc.storage.create_game(title, seed, market, schedule, names)

@@ -30,6 +30,15 @@ EVENT_EN = {EVENT_SUBSIDY: "payment giant's subsidy week", EVENT_RIVAL: "a rival
 ORG_EN = {ORG_NONE: "none", ORG_TRAIN: "train the squad leader", ORG_SCHEME: "change the share scheme",
           ORG_FIREPOWER: "ask HQ for fire support"}
 
+#: Game templates for the instructor's console: teams, rounds and the events planned for each round.
+TEMPLATES: dict[str, dict] = {
+    "标准课堂 · 6 队 4 轮": {"n_teams": 6, "n_rounds": 4,
+                          "events": [[], ["支付巨头补贴周"], ["竞品开店"], ["总部活动"]]},
+    "短课 · 4 队 3 轮": {"n_teams": 4, "n_rounds": 3, "events": [[], ["支付巨头补贴周"], ["竞品开店"]]},
+    "大班 · 12 队 6 轮": {"n_teams": 12, "n_rounds": 6,
+                        "events": [[], [], ["支付巨头补贴周"], [], ["竞品开店"], ["总部活动"]]},
+}
+
 
 def _fan_value() -> tuple[float, float, float, float]:
     return (5.0, 20.0, 50.0, 100.0)
@@ -89,5 +98,5 @@ class GameParams:
 
 DEFAULT_GAME_PARAMS = GameParams()
 
-__all__ = ["GameParams", "DEFAULT_GAME_PARAMS", "ORG_CHOICES", "ORG_NONE", "ORG_TRAIN", "ORG_SCHEME",
+__all__ = ["TEMPLATES", "GameParams", "DEFAULT_GAME_PARAMS", "ORG_CHOICES", "ORG_NONE", "ORG_TRAIN", "ORG_SCHEME",
            "ORG_FIREPOWER", "EVENTS", "EVENT_SUBSIDY", "EVENT_RIVAL", "EVENT_HQ", "EVENT_EN", "ORG_EN"]
