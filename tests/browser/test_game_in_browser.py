@@ -210,6 +210,9 @@ def test_a_team_cannot_submit_for_another(server, browser):
     s = requests.Session()
     s.cookies.set("o2o_game_team", "deadbeef:0")
     assert s.get(base + "/team").status_code == 403
-    big = requests.post(base + "/join", data={"code": "x" * (200 * 1024)})
-    assert big.status_code in (400, 403, 413)
+    try:                                     # the real server bounds the body (tornado answers or drops it)
+        big = requests.post(base + "/join", data={"code": "x" * (200 * 1024)}, timeout=30)
+        assert big.status_code in (400, 403, 413)
+    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+        pass
     assert requests.post(base + "/join", data={"code": "ABCDEF"}).status_code == 403      # no XSRF token

@@ -61,3 +61,9 @@ def test_tier_values_and_losses_in_the_model_doc():
     assert fv in text
     loss = " / ".join(f"{100 * v:g}" for v in DEFAULT_GAME_PARAMS.rival_fan_loss)
     assert loss + " %" in text
+
+
+def test_every_game_parameter_is_documented():
+    text = (ROOT / "docs/game-model.md").read_text(encoding="utf-8")
+    missing = [f for f in GameParams.__dataclass_fields__ if f != "scene" and f"`{f}`" not in text and f not in text]
+    assert not missing, missing
