@@ -7,6 +7,8 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from o2o.game import GameError, TeamPlan, play, plan_problems, scene_from_fields, scripted_plans
 from o2o.game.engine import MarketState, simulate_round
@@ -187,13 +189,13 @@ def test_organisational_choices_cost_now_and_act_later(market):
     plans[0] = plan(market, 0, org=ORG_TRAIN)
     plans[1] = plan(market, 1, org=ORG_FIREPOWER)
     plans[2] = plan(market, 2, scene(market, 2), org=ORG_SCHEME)
-    out, st = run(market, plans)
+    out, after = run(market, plans)
     assert list(out.org_costs[:3]) == [P.train_cost, P.firepower_cost, P.scheme_cost]
-    assert st.capability[0] == pytest.approx(min(market.capability[0] + P.train_gain, 1.0))
+    assert after.capability[0] == pytest.approx(min(market.capability[0] + P.train_gain, 1.0))
     assert not [r for r in out.runs if r.scene is None]               # fire support arrives next round
     assert out.scheme_payout[2] == 0.0
     nxt = [TeamPlan(), TeamPlan(), plan(market, 2, scene(market, 2, rnd=1))] + [TeamPlan()] * 3
-    out2, _ = simulate_round(market, st, nxt, 1, 3, ())
+    out2, _ = simulate_round(market, after, nxt, 1, 3, ())
     hq_runs = [r for r in out2.runs if r.scene is None]
     assert [r.team for r in hq_runs] == [1] and hq_runs[0].arrays["reach_broadcast"].sum() > 0
     assert hq_runs[0].arrays["cost_yuan"].sum() == 0.0                 # HQ pays for its ads
@@ -233,8 +235,6 @@ def test_bad_setup_is_refused_with_a_sentence(world, dataset):
     with pytest.raises(GameError, match="district"):
         market_from_world(world, dataset.stores, n_teams=6, n_rounds=4, district="不存在区")
 
-
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
 TIER_CHOICES = ("沉睡粉", "普通粉", "活跃粉", "铁杆粉", "全部")
 CHANNEL_SETS = (["朋友圈"], ["店内"], ["广告"], ["朋友圈", "店内"], ["广告", "朋友圈", "店内"])

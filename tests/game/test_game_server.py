@@ -6,7 +6,6 @@ import asyncio
 import re
 import sqlite3
 import threading
-import time
 
 import pytest
 import requests
