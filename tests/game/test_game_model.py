@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import timedelta
 
 import numpy as np
@@ -263,3 +265,12 @@ def test_any_plans_conserve_fans_and_never_overreach(market, draws, event, seed)
         spent = r.arrays["cost_incentive"].sum()
         assert spent <= r.scene.incentive_pool(P.scene) + 1e-6       # the incentive pool is never overdrawn
     assert (after.fatigue >= 0).all()
+
+
+def test_the_model_imports_no_ui():
+    """The model modules import neither the web server nor widgets (the app only wires them)."""
+    code = ("import sys, o2o.game, o2o.game.analysis, o2o.game.report, o2o.game.storage; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('tornado', 'ipywidgets', 'plotly') "
+            "or m.startswith(('o2o.widgets', 'o2o.apps', 'o2o.game.server', 'o2o.game.console'))]; print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]", out
