@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from o2o.apps.launch import free_port
+from o2o.game.params import DEFAULT_GAME_PARAMS
 from o2o.game.server import MAX_BODY, make_app
 from o2o.game.storage import Storage
 
@@ -117,7 +118,10 @@ def test_rounds_from_open_to_undo_and_end(app_url):
     assert "不在本轮" in submit(teams[0], base, date="2015-12-01").text   # inline validation, nothing stored
     for i, t in enumerate(teams):
         assert submit(t, base, name=f"<b>场景{i}</b>").url.endswith("saved=1")
-    assert "&lt;b&gt;场景0&lt;/b&gt;" in teams[0].get(base + "/team").text
+    mine = teams[0].get(base + "/team").text
+    assert "&lt;b&gt;场景0&lt;/b&gt;" in mine
+    left = DEFAULT_GAME_PARAMS.budget_per_round - 3000                  # the budget less the saved plan's scene
+    assert f'<strong id="budget-left">{left:,.0f}</strong>' in mine
     assert "场景0" not in teams[1].get(base + "/team").text          # another team's plan is not shown
     assert act(ins, base, gid, "run").status_code == 409              # still open: close first
     act(ins, base, gid, "close")

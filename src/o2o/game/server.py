@@ -125,7 +125,9 @@ class TeamPage(Base):
         rec = self.svc.record(info, state)
         published = [r.rnd for r in state.played() if r.published]
         mine = rec.results[(rec.results["team"] == t) & rec.results["round"].isin(published[-1:])]
+        cash = TeamPlan.from_dict(values, info.market, t).cash() if values else 0.0
         self.page("team.html", info=info, state=state, t=t, values=values or {}, problems=problems, saved=saved,
+                  budget_left=DEFAULT_GAME_PARAMS.budget_per_round - cash,
                   last=mine.iloc[0].to_dict() if len(mine) else None, published=published,
                   params=DEFAULT_GAME_PARAMS, org_choices=ORG_CHOICES)
 
