@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from o2o.game import STRATEGIES, tournament
@@ -40,3 +42,11 @@ def test_the_winner_depends_on_the_rivals(table):
     ranks = table.groupby("strategy")["rank"]
     swings = [s for s, r in ranks if r.min() == 1 and r.max() >= 4]
     assert len(swings) >= 3, swings
+
+
+def test_the_model_doc_states_this_tournament():
+    text = (Path(__file__).resolve().parents[2] / "docs/game-model.md").read_text(encoding="utf-8")
+    words = {6: "six", 7: "seven", 8: "eight"}
+    assert f"tested over {len(SEEDS)} markets" in text
+    assert f"from {words[len(STRATEGIES)]} scripted" in text
+    assert "at least a quarter" in text and BEATEN_AT_LEAST == 0.25
