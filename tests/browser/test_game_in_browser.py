@@ -108,6 +108,7 @@ def test_six_teams_play_three_rounds(server, browser, dataset):
     ins.fill("textarea[name=names]", "红队\n蓝队\n<b>绿队</b>\n黄队\n紫队\n橙队")
     ins.click("#create button[type=submit]")
     ins.wait_for_url("**/instructor/game/*")
+    ins.wait_for_selector("#teams")
     game_id = ins.url.rsplit("/", 1)[1]
     codes = [ins.locator(f"#teams tr[data-team='{t}'] .code").inner_text() for t in range(N_TEAMS)]
     assert ins.locator("#teams").inner_text().count("<b>绿队</b>") == 1      # shown as text, not markup
@@ -154,10 +155,12 @@ def test_six_teams_play_three_rounds(server, browser, dataset):
         ins.goto(f"{base}/instructor/game/{game_id}")
         assert ins.locator("#teams .submitted:has-text('✓')").count() == N_TEAMS
         ins.click("#close")
+        ins.wait_for_selector("#phase:has-text('已截止')")
         for e in ("支付巨头补贴周", "竞品开店", "总部活动"):
             box = ins.locator(f"input[name=events][value={e}]")
             box.check() if e in EVENTS[rnd] else box.uncheck()
         ins.click("#run")
+        ins.wait_for_selector("#phase:has-text('已运行')")
         ins.click("#publish")
         ins.wait_for_selector("#phase:has-text('已发布')")
 
@@ -193,6 +196,7 @@ def test_six_teams_play_three_rounds(server, browser, dataset):
     assert sorted(set(plans_logged)) == [(r, t) for r in range(N_ROUNDS) for t in range(N_TEAMS)]
     ins.goto(f"{base}/instructor/game/{game_id}")
     ins.click("#end")
+    ins.wait_for_selector("#phase:has-text('已结束')")
     teams[0].goto(f"{base}/game/{game_id}/debrief")
     assert teams[0].locator(".team-replay").count() == N_TEAMS
     assert submitted[2][4]["name"] in teams[0].locator(".team-replay[data-team='4']").inner_text()
