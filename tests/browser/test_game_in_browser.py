@@ -154,6 +154,7 @@ def test_six_teams_play_three_rounds(server, browser, dataset):
         submitted.append(fields)
         ins.goto(f"{base}/instructor/game/{game_id}")
         assert ins.locator("#teams .submitted:has-text('✓')").count() == N_TEAMS
+        screenshot(ins, f"game-console-round-{rnd + 1}")
         ins.click("#close")
         ins.wait_for_selector("#phase:has-text('已截止')")
         for e in ("支付巨头补贴周", "竞品开店", "总部活动"):
@@ -199,6 +200,7 @@ def test_six_teams_play_three_rounds(server, browser, dataset):
     ins.wait_for_selector("#phase:has-text('已结束')")
     teams[0].goto(f"{base}/game/{game_id}/debrief")
     assert teams[0].locator(".team-replay").count() == N_TEAMS
+    screenshot(teams[0], "game-debrief")
     assert submitted[2][4]["name"] in teams[0].locator(".team-replay[data-team='4']").inner_text()
     for t, pg in enumerate(teams):    # team 2 (index 1) was refused on purpose, once each
         expected = ["status of 403", "status of 404"] if t == 1 else []
