@@ -21,7 +21,7 @@ from ..errors import DataError
 __all__ = ["PILOT", "CONTROL", "pilot_start", "group_overview", "store_panel", "did_table", "did_by_hand",
            "pilot_effects", "effects_figure", "naive_vs_did", "event_study", "event_study_figure",
            "squad_scene_rates", "squad_scene_ratio", "squad_scene_figure", "placebo", "placebo_series",
-           "placebo_explorer", "example_squad_scene", "run_scene", "scene_daily_figure", "scene_designer"]
+           "placebo_explorer", "example_squad_scene", "run_scene", "scene_daily_figure"]
 
 PILOT, CONTROL = "试点", "对照"
 PRE, POST = "试点前", "试点后"
@@ -472,13 +472,3 @@ def _col(daily: pd.DataFrame, metric: str, suffixes: tuple[str, ...]) -> np.ndar
     if metric in daily.columns:
         return daily[metric].to_numpy()
     raise DataError(f"模拟结果中没有指标 {metric}。", f"The simulation result has no metric {metric}.")
-
-
-def scene_designer(ds, scene=None, run: bool = True):
-    """The lessons' scene lab (``SceneBuilder`` + ``FiveWDashboard``), starting from ``scene``.
-
-    With ``run=True`` the starting scene is simulated at once, so the dashboard is filled when shown.
-    """
-    from .scene_lab import SceneLab
-
-    return SceneLab(ds, scene, run_now=run and scene is not None)

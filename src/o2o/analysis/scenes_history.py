@@ -8,6 +8,7 @@ compare and draw that ledger. 5W scores come from the domain core (``o2o.scenes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -15,13 +16,15 @@ import plotly.graph_objects as go
 
 from ..errors import DataError
 from ..i18n import label
+from ..scenes import BATTLE_TYPE, Scene
+from ..scenes.history import evaluate_history
 
 __all__ = ["scene_outcomes", "example_scene_id", "scene_card", "summary_by", "cost_margin_figure",
            "count_by_initiator", "battle_report", "best_battle", "battle_metric_figure", "incentive_curve",
            "payment_mix", "payment_mix_figure", "mobile_share", "type_returns_figure", "who_what_table",
            "mean_lead_days", "lead_time_figure", "example_pair", "way_why_worth", "mean_worth_p2p", "evaluate_scene", "compare_reports",
-           "history_scores", "score_return_figure", "best_and_worst", "radar_figure", "fivew_dashboard",
-           "starter_scene", "scene_designer", "way_worth_figure"]
+           "history_scores", "score_return_figure", "best_and_worst", "radar_figure",
+           "starter_scene", "way_worth_figure"]
 
 SCENE_TYPES = ("促销", "交易", "支付")
 INITIATORS = ("一线小分队", "总部市场部")
@@ -412,8 +415,6 @@ def _scores_of(report) -> pd.Series:
 
 def evaluate_scene(ds, scene_id: int):
     """The 5W report of a historical scene (``o2o.scenes.evaluate_history``)."""
-    from ..scenes.history import evaluate_history
-
     return evaluate_history(ds, int(scene_id))
 
 
@@ -497,26 +498,9 @@ def radar_figure(scores: pd.DataFrame, scene_ids: Sequence[int], lang: str = "zh
     return fig
 
 
-def fivew_dashboard(ds, scene_id: int, reference_id: int | None = None, lang: str = "zh"):
-    """The kit's ``FiveWDashboard`` showing a historical scene, optionally with a second scene as reference."""
-    from ..scenes.history import history_result
-    from ..widgets import FiveWDashboard
-    from ..scenes.fivew import evaluate
-
-    result = history_result(ds, int(scene_id))
-    dash = FiveWDashboard(lang=lang)
-    dash.show(result, evaluate(result))
-    if reference_id is not None:
-        ref = history_result(ds, int(reference_id))
-        dash.set_reference(evaluate(ref), str(ref.scene.name))
-    return dash
-
-
 def starter_scene(ds, battle: str):
     """A valid starting design for ``battle``: the squad of the most common store of the historical scenes of
     that battle, the battle's median personalisation, incentive and budget, launched the day after the idea."""
-    from ..scenes import BATTLE_TYPE, Scene
-
     if battle not in BATTLE_TYPE:
         raise DataError(f"没有名为“{battle}”的战争。", f"There is no battle {battle!r}.")
     sc = ds.scenes
@@ -524,8 +508,6 @@ def starter_scene(ds, battle: str):
     squad = int(hist["squad_id"].mode().iloc[0]) if len(hist) else int(ds.squads["squad_id"].iloc[0])
     med = hist[["personalization", "incentive_yuan", "budget_yuan"]].median() if len(hist) else None
     incentive = hist["incentive_type"].mode().iloc[0] if len(hist) else "满减"
-    from datetime import date
-
     return Scene(name=f"我的{battle}场景", scene_type=BATTLE_TYPE[battle], battle=battle, initiator="一线小分队",
                  squad_id=squad, idea_date=date(2015, 9, 1), launch_date=date(2015, 9, 2), duration_days=5,
                  channels=("朋友圈", "店内"),
@@ -534,13 +516,6 @@ def starter_scene(ds, battle: str):
                  incentive_yuan=float(med["incentive_yuan"]) if med is not None else 5.0,
                  budget_yuan=float(round(med["budget_yuan"], -1)) if med is not None else 2000.0,
                  target_tier="全部")
-
-
-def scene_designer(ds, battle: str):
-    """The kit's scene simulator, starting from :func:`starter_scene` for ``battle``."""
-    from .pilot import scene_designer as _designer
-
-    return _designer(ds, starter_scene(ds, battle))
 
 
 def way_worth_figure(www: pd.DataFrame, lang: str = "zh") -> go.Figure:
