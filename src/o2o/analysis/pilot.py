@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..errors import DataError
+from ..scenes import Scene, World, did, evaluate, simulate
 
 __all__ = ["PILOT", "CONTROL", "pilot_start", "group_overview", "store_panel", "did_table", "did_by_hand",
            "pilot_effects", "effects_figure", "naive_vs_did", "event_study", "event_study_figure",
@@ -155,7 +156,6 @@ def did_by_hand(table: pd.DataFrame) -> float:
 
 
 def _did(panel: pd.DataFrame, outcome: str, log: bool):
-    from ..scenes import did
 
     return did(panel, outcome=outcome, unit="store_id", time="period", treated="treated", post="post", log=log,
                cluster="store_id")
@@ -405,8 +405,6 @@ def placebo_explorer(ds, lang: str = "zh") -> go.Figure:
 def example_squad_scene(ds):
     """A fan-tiering promotion scene for the squad of the pilot store with the most pre-pilot sales:
     launched the day it is thought of, five days, WeChat moments and in store, aimed at casual fans."""
-    from ..scenes import Scene
-
     g = _groups(ds)
     squads = ds.squads
     pilot_squads = squads[squads["store_id"].isin(g.loc[g["pilot_group"] == PILOT, "store_id"])]
@@ -423,7 +421,6 @@ def example_squad_scene(ds):
 
 def run_scene(ds, scene, draws: int = 200, seed: int = 18):
     """Simulate a scene on the dataset's world and evaluate it with 5W; returns (SimResult, FiveWReport)."""
-    from ..scenes import World, evaluate, simulate
 
     world = World.from_dataset(ds)
     scene.validate(world)

@@ -14,15 +14,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import SceneError
-from .catalog import (ALL_TIERS, BATTLE_TYPE, BROADCAST, CHANNELS, HQ, INCENTIVE_TYPES, INITIATORS, NO_INCENTIVE,
-                      SCENE_CATALOG, SQUAD, TARGET_TIERS, YEAR)
+from .catalog import (ALL_TIERS, BATTLE_PROFILES, BATTLE_TYPE, BROADCAST, CHANNELS, HQ, INCENTIVE_TYPES, INITIATORS,
+                      NO_INCENTIVE, SCENE_CATALOG, SQUAD, TARGET_TIERS, YEAR, BattleProfile)
 from .params import DEFAULT_PARAMS, ModelParams
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .world import World
+from .world import World
 
 #: Longest scene the kit accepts (a scene is a short battle, not a season).
 MAX_DURATION_DAYS = 120
@@ -211,8 +209,6 @@ class Scene:
 
     def unit_cost(self, params: ModelParams = DEFAULT_PARAMS) -> float:
         """What one redemption costs the chain (face value x type factor x battle factor)."""
-        from .catalog import BATTLE_PROFILES, BattleProfile
-
         prof = BATTLE_PROFILES.get(self.battle, BattleProfile())
         return float(self.incentive_yuan) * params.incentive_unit_cost.get(self.incentive_type, 1.0) * prof.incentive_cost
 
