@@ -9,7 +9,8 @@ import pytest
 from o2o.analysis import crossing as X
 from o2o.analysis import pilot
 from o2o.analysis import realtime as rt
-from o2o.analysis.scenes_history import best_and_worst, history_scores, scene_outcomes, starter_scene
+from o2o.analysis.fivew_history import best_and_worst, history_scores
+from o2o.analysis.scenes_history import scene_outcomes, starter_scene
 from o2o.scenes import World
 from o2o.scenes.history import evaluate_history
 from o2o.widgets import scene_lab
