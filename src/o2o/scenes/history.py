@@ -17,7 +17,8 @@ import pandas as pd
 
 from ..errors import SceneError
 from .catalog import BATTLE_PROFILES, BROADCAST, IN_STORE, MOMENTS, NO_INCENTIVE, SQUAD, TIERS
-from .engine import METRICS, Inputs, run, target_fans
+from .engine import METRICS, run, target_fans
+from .exposure import Inputs
 from .fivew import evaluate
 from .model import Scene
 from .params import ModelParams
