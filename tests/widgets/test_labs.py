@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from o2o.analysis import crossing as X
-from o2o.analysis import pilot
 from o2o.analysis import realtime as rt
+from o2o.analysis import squad_scene
 from o2o.analysis.fivew_history import best_and_worst, history_scores
 from o2o.analysis.scenes_history import scene_outcomes, starter_scene
 from o2o.scenes import World
@@ -20,9 +20,9 @@ from o2o.widgets.portfolio_lab import PortfolioLab
 
 @pytest.mark.slow
 def test_scene_designer_simulates_its_starting_scene(dataset):
-    scene = pilot.example_squad_scene(dataset)
+    scene = squad_scene.example_squad_scene(dataset)
     lab = scene_lab.scene_designer(dataset, scene)
-    assert lab.runs == 1 and lab.report.overall == pytest.approx(pilot.run_scene(dataset, scene, 200, 0)[1].overall)
+    assert lab.runs == 1 and lab.report.overall == pytest.approx(squad_scene.run_scene(dataset, scene, 200, 0)[1].overall)
     assert scene_lab.scene_designer(dataset, scene, run=False).runs == 0
 
 
