@@ -271,6 +271,6 @@ def test_the_model_imports_no_ui():
     """The model modules import neither the web server nor widgets (the app only wires them)."""
     code = ("import sys, o2o.game, o2o.game.analysis, o2o.game.report, o2o.game.storage; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('tornado', 'ipywidgets', 'plotly') "
-            "or m.startswith(('o2o.widgets', 'o2o.apps', 'o2o.game.server', 'o2o.game.console'))]; print(bad)")
+            "or m.startswith(('o2o.widgets', 'o2o.apps', 'o2o.game.server', 'o2o.game.console', 'o2o.game.web'))]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]", out

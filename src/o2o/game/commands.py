@@ -54,15 +54,14 @@ def _check(args) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _dataset():
-    import o2o  # the dataset is loaded only when a game is created, not to serve pages
+    import o2o  # lazy: the dataset is loaded only when a game is created, not to serve pages
 
     return o2o.load()
 
 
 def run(args) -> int:
-    # the server's modules (tornado) load only when the command runs, so `o2o --help` stays light
+    # lazy: the server's modules (tornado) load only when the command runs, so `o2o --help` stays light
     from tornado.httpserver import HTTPServer
-
     from .server import MAX_BODY, make_app, new_token
 
     token = _check(args)

@@ -12,7 +12,7 @@ from ..errors import O2OError
 from .game import check_events
 from .market import GameError, market_from_dataset
 from .params import EVENTS, TEMPLATES
-from .server import Base
+from .web import Base
 
 MAX_MINUTES = 180
 
