@@ -36,12 +36,13 @@ PROG = "o2o"
 # command name -> (module that registers it, one-line bilingual description).
 # The description is shown by ``o2o --help`` without importing the module.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "data": ("o2o.data.commands", "生成、检查数据集 / build and check the dataset"),
+    "data": ("o2o.casegen.commands", "生成、检查数据集 / build and check the dataset"),
     "lab": ("o2o.lab", "以中文界面打开课程 / open the course in JupyterLab (Chinese UI)"),
     "app": ("o2o.apps.commands", "用 Voila 提供交互应用 / serve the Voila apps"),
     "grade": ("o2o.grading.commands", "并行、沙箱化地自动评分全班作业 / autograde a class in parallel, sandboxed"),
     "bundle": ("o2o.grading.commands", "生成发给学生的课程包 / build the student bundle"),
     "hub": ("o2o.hub.commands", "一期课程的 JupyterHub:启动、名单、备份 / a cohort's JupyterHub: start, roster, backup"),
+    "game": ("o2o.game.commands", "班长战争课堂游戏 / serve the class game (squad wars)"),
 }
 
 DESCRIPTION = """\

@@ -327,7 +327,7 @@ def test_apps_are_a_hub_service_run_as_nobody(cohort):
     nb = next(iter(APP_NOTEBOOKS.values()))
     assert requests.get(f"{cohort.url}/services/o2o-apps/voila/files/{nb}", timeout=60).status_code in (403, 404)
     owners = {p.stat().st_uid for p in Path("/proc").iterdir() if p.name.isdigit()
-              and b"o2o.apps.server" in _cmdline(p) and str(cohort.port + 3).encode() in _cmdline(p)}
+              and b"o2o.apps.commands" in _cmdline(p) and str(cohort.port + 3).encode() in _cmdline(p)}
     assert owners == {pwd.getpwnam("nobody").pw_uid}
 
 

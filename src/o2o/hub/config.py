@@ -117,7 +117,7 @@ def services(settings: HubSettings) -> tuple[list[dict], list[dict]]:
         "url": f"http://127.0.0.1:{settings.port + 3}",
         "user": "nobody",
         "cwd": str(apps_home),
-        "command": [user_python(settings), "-m", "o2o.apps.server", "--port", str(settings.port + 3),
+        "command": [user_python(settings), "-m", "o2o.apps.commands", "--port", str(settings.port + 3),
                     "--ip", "127.0.0.1", "--no-preheat", "--max-kernels", "20"],
         "environment": {"HOME": str(apps_home), "O2O_DATA_DIR": str(settings.data_dir),
                         "JUPYTER_PATH": str(Path(sys.prefix) / "share" / "jupyter"),
