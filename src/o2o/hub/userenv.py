@@ -7,7 +7,8 @@ private (a Python built under ``/root``, as pyenv does), ``o2o hub`` makes a sma
 ``<state>/user-python`` virtual environment from a world-readable interpreter of the
 *same* minor version (``/usr/bin/python3.X``), with no packages of its own and one
 ``.pth`` line that adds the kit environment's ``site-packages``: one copy of the
-packages, readable by all, no second install. Anything else is refused with a sentence.
+packages, readable by all, no second install; its ``share/jupyter`` and ``etc/jupyter``
+are links to the kit environment's, so Jupyter finds the same extensions and templates. Anything else is refused with a sentence.
 """
 
 from __future__ import annotations
@@ -68,6 +69,14 @@ def user_python(settings: HubSettings) -> str:
                 f"no system Python 3.{sys.version_info.minor}. Install Debian's python3 or rebuild .venv from a "
                 "world-readable Python.")
         subprocess.run([str(candidates[0]), "-m", "venv", "--without-pip", str(venv)], check=True, capture_output=True)
+    # Jupyter looks for its data (kernels, lab extensions, nbconvert templates) and config
+    # under the interpreter's prefix: point those at the kit's, so a command an instructor
+    # runs with this interpreter (nbgrader generate_feedback, ...) finds what the kit has.
+    for sub in ("share", "etc"):
+        link = venv / sub / "jupyter"
+        if not link.exists():
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(Path(sys.prefix) / sub / "jupyter")
     target = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                  check=True, capture_output=True, text=True).stdout.strip())
     (target / PTH_NAME).write_text(f"import site; site.addsitedir({str(site)!r})\n", encoding="utf-8")
