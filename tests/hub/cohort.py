@@ -69,8 +69,8 @@ class Cohort:
 
     @property
     def python(self) -> str:
-        """The interpreter the accounts can run (the hub's user-python, or this one when public)."""
-        private = self.state / "user-python" / "bin" / "python"
+        """The interpreter the accounts can run (the hub's copy, or this one when public)."""
+        private = self.state / "python" / "bin" / "o2o-python"
         return str(private) if private.exists() else sys.executable
 
     def password(self, name: str) -> str:

@@ -3,12 +3,19 @@
 Servers run as the students' own accounts, so the interpreter, its standard library and
 the kit's packages must be readable by them. When the kit's environment is (every folder
 on the way has ``o+x``), servers use it as it is. When its interpreter lives somewhere
-private (a Python built under ``/root``, as pyenv does), ``o2o hub`` makes a small
-``<state>/user-python`` virtual environment from a world-readable interpreter of the
-*same* minor version (``/usr/bin/python3.X``), with no packages of its own and one
-``.pth`` line that adds the kit environment's ``site-packages``: one copy of the
-packages, readable by all, no second install; its ``share/jupyter`` and ``etc/jupyter``
-are links to the kit environment's, so Jupyter finds the same extensions and templates. Anything else is refused with a sentence.
+private (a Python built under ``/root``, as pyenv does), ``o2o hub`` copies that same
+interpreter - binary, shared library and standard library, without its own
+site-packages (about 100 MB) - to ``<state>/python/``, readable by all, and adds:
+
+* ``lib/pythonX.Y/site-packages/o2o-kit.pth``: one line that adds the kit environment's
+  ``site-packages`` (one copy of the packages, no second install);
+* ``share/jupyter`` and ``etc/jupyter``: links to the kit environment's, so Jupyter finds
+  the same extensions, kernels and nbconvert templates;
+* ``bin/o2o-python``: the command to run it, which sets ``LD_LIBRARY_PATH`` (the binary's
+  built-in library path points into the private folder) for it and every process it starts.
+
+The *same* build matters: another patch release is not enough (Debian's 3.11.2 has a
+regular-expression bug that breaks soupsieve, which nbgrader's feedback uses).
 """
 
 from __future__ import annotations
@@ -16,7 +23,6 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import subprocess
 import sys
 import sysconfig
 from pathlib import Path
@@ -25,6 +31,7 @@ from o2o.errors import HubError
 from o2o.hub.settings import HubSettings
 
 PTH_NAME = "o2o-kit.pth"
+LAUNCHER = "o2o-python"
 
 
 def readable_by_all(path: Path) -> bool:
@@ -41,14 +48,19 @@ def _kit_site_packages() -> Path:
     return Path(sysconfig.get_paths()["purelib"])
 
 
-def _candidate_interpreters() -> list[Path]:
-    minor = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    found = [Path(p) for p in (shutil.which(minor, path="/usr/bin:/usr/local/bin"),) if p]
-    return [p for p in found if readable_by_all(p)]
+def _copy_interpreter(target: Path) -> None:
+    base = Path(sys.base_prefix)
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    skip = {"site-packages", "test", "__pycache__", "idlelib", "tkinter", "turtledemo"}
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(base, tmp, symlinks=True, ignore=lambda d, names: [n for n in names if n in skip])
+    (tmp / "lib" / version / "site-packages").mkdir(parents=True, exist_ok=True)
+    os.replace(tmp, target)
 
 
 def user_python(settings: HubSettings) -> str:
-    """Path of the interpreter servers run; creates ``<state>/user-python`` when needed."""
+    """The command servers run Python with; prepares ``<state>/python`` when needed."""
     site = _kit_site_packages()
     if not readable_by_all(site):
         raise HubError(f"课程环境 {site} 对学员账号不可读。请把课程文件夹放在所有人可进入的位置(例如 /srv/o2o)。",
@@ -57,29 +69,25 @@ def user_python(settings: HubSettings) -> str:
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     if readable_by_all(Path(sys.executable)) and readable_by_all(stdlib):
         return sys.executable
-    venv = settings.state / "user-python"
-    python = venv / "bin" / "python"
-    if not python.exists():
-        candidates = _candidate_interpreters()
-        if not candidates:
-            raise HubError(
-                f"课程环境的 Python({sys.executable})对学员账号不可读,系统里也没有同版本(3.{sys.version_info.minor})的公共 Python。"
-                "请安装 Debian 的 python3,或用所有人可读的 Python 重建 .venv。",
-                f"The kit environment's Python ({sys.executable}) is not readable by students' accounts and there is "
-                f"no system Python 3.{sys.version_info.minor}. Install Debian's python3 or rebuild .venv from a "
-                "world-readable Python.")
-        subprocess.run([str(candidates[0]), "-m", "venv", "--without-pip", str(venv)], check=True, capture_output=True)
-    # Jupyter looks for its data (kernels, lab extensions, nbconvert templates) and config
-    # under the interpreter's prefix: point those at the kit's, so a command an instructor
-    # runs with this interpreter (nbgrader generate_feedback, ...) finds what the kit has.
+    target = settings.state / "python"
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    if not (target / "bin" / version).exists():
+        _copy_interpreter(target)
+    (target / "lib" / version / "site-packages" / PTH_NAME).write_text(
+        f"import site; site.addsitedir({str(site)!r})\n", encoding="utf-8")
     for sub in ("share", "etc"):
-        link = venv / sub / "jupyter"
-        if not link.exists():
+        link = target / sub / "jupyter"
+        if not link.is_symlink():
             link.parent.mkdir(parents=True, exist_ok=True)
             link.symlink_to(Path(sys.prefix) / sub / "jupyter")
-    target = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                 check=True, capture_output=True, text=True).stdout.strip())
-    (target / PTH_NAME).write_text(f"import site; site.addsitedir({str(site)!r})\n", encoding="utf-8")
-    for root, dirs, files in os.walk(venv):
+    launcher = target / "bin" / LAUNCHER
+    launcher.write_text(f'#!/bin/sh\nexport LD_LIBRARY_PATH="{target / "lib"}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}"\n'
+                        f'exec "{target / "bin" / version}" "$@"\n', encoding="utf-8")
+    for root, dirs, files in os.walk(target):
         os.chmod(root, 0o755)
-    return str(python)
+        for name in files:
+            path = os.path.join(root, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o755 if os.stat(path).st_mode & stat.S_IXUSR else 0o644)
+    os.chmod(launcher, 0o755)
+    return str(launcher)
