@@ -191,6 +191,11 @@ class Sandbox:
             "OPENBLAS_NUM_THREADS": "1",
             "PYTHONIOENCODING": "utf-8",
         }
+        # an interpreter whose shared library is found through LD_LIBRARY_PATH (the hub's
+        # copy of the kit's Python, o2o.hub.userenv) needs it inside too; its lib/ is under
+        # sys.base_prefix, which is bound read-only above
+        if os.environ.get("LD_LIBRARY_PATH"):
+            env["LD_LIBRARY_PATH"] = os.environ["LD_LIBRARY_PATH"]
         env.update(self.env)
         for k, v in env.items():
             args += ["--setenv", k, v]
