@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import random
 import secrets
 import shutil
 import signal
@@ -25,20 +26,18 @@ ROOT = Path(__file__).resolve().parents[2]
 O2O = [sys.executable, "-m", "o2o"]
 
 
-def free_port_block(n: int = 3) -> int:
-    """A port p with p..p+n-1 free on 127.0.0.1."""
-    for _ in range(200):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port + n >= 65535:
-            continue
+def free_port_block(n: int = 4) -> int:
+    """A port p with p..p+n-1 free on 127.0.0.1, below Linux's ephemeral range (32768+) and the
+    servers' ports (20000+), where no kernel's random port can take one before the hub binds it."""
+    rng = random.Random()
+    for _ in range(500):
+        port = rng.randrange(12000, 19990)
+        socks = []
         try:
-            socks = []
             for p in range(port, port + n):
                 s = socket.socket()
-                s.bind(("127.0.0.1", p))
                 socks.append(s)
+                s.bind(("127.0.0.1", p))
             return port
         except OSError:
             continue
@@ -61,7 +60,7 @@ class Cohort:
         self.instructor = f"{tag}t01"
         self.students = [f"{tag}s{i:02d}" for i in range(1, n_students + 1)]
         self.groups = (f"{tag}-stu", f"{tag}-ins")
-        self.port = free_port_block(3)
+        self.port = free_port_block(4)
         self.log_path = artifacts / f"hub-e2e-{tag}.log"
         artifacts.mkdir(parents=True, exist_ok=True)
         self.proc: subprocess.Popen | None = None
