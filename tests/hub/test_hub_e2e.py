@@ -231,7 +231,8 @@ def _check_own_feedback(cohort, name: str, auto_score: float) -> None:
     stamps = [e["name"] for e in u.get_file(folder).json()["content"] if e["type"] == "directory"]
     assert len(stamps) == 1, stamps
     html = u.server("GET", f"/files/{folder}/{stamps[0]}/{ASSIGNMENT}.html").text
-    assert name in html and not any(other in html for other in cohort.students if other != name and other not in name)
+    # exactly the feedback generated for this student (the instructors' copy), nobody else's
+    assert html == (cohort.state / "course" / "feedback" / name / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text("utf-8")
     total = re.search(r"\(Score: ([0-9.]+) / ([0-9.]+)\)", html)
     assert total, html[:500]
     # the feedback's total includes the memo (not graded yet: 0), so it equals the autograded score
