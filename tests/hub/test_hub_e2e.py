@@ -230,7 +230,7 @@ def _check_own_feedback(cohort, name: str, auto_score: float) -> None:
     folder = f"{COURSE}/{ASSIGNMENT}/feedback"
     stamps = [e["name"] for e in u.get_file(folder).json()["content"] if e["type"] == "directory"]
     assert len(stamps) == 1, stamps
-    html = u.server("GET", f"/files/{folder}/{stamps[0]}/{ASSIGNMENT}.html").text
+    html = u.server("GET", f"/files/{folder}/{stamps[0]}/{ASSIGNMENT}.html").content.decode("utf-8")
     # exactly the feedback generated for this student (the instructors' copy), nobody else's
     assert html == (cohort.state / "course" / "feedback" / name / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text("utf-8")
     total = re.search(r"\(Score: ([0-9.]+) / ([0-9.]+)\)", html)
