@@ -62,6 +62,9 @@ class ServerSettings:
     cull_idle_timeout: int = 900  # seconds a kernel may stay idle before it is shut down
     cull_interval: int = 60  # how often idle kernels are looked for
     max_kernels: int = 30  # a bound on live kernels (preheated ones included)
+    memory_reserve_mb: int = 512  # free memory kept after a new kernel; 0: no check
+    kernel_memory_mb: int = 250  # what one app kernel is expected to take
+    meminfo: str = "/proc/meminfo"  # where free memory is read
     compress: bool = True
     open_browser: bool = False
     log_level: str = "WARN"
@@ -241,6 +244,9 @@ def build_config(settings: ServerSettings) -> Any:
     c.MappingKernelManager.cull_connected = True  # an open but idle tab is culled too
     c.MappingKernelManager.cull_busy = False
     c.BoundedKernelManager.max_kernels = settings.max_kernels
+    c.BoundedKernelManager.memory_reserve_mb = settings.memory_reserve_mb
+    c.BoundedKernelManager.kernel_memory_mb = settings.kernel_memory_mb
+    c.BoundedKernelManager.meminfo_path = settings.meminfo
     env = {}
     data_dir = data_dir_for_kernels()
     if data_dir:

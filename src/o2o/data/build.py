@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import calibration as cal
+from . import mapped
 from .check import _sha256, generator_fingerprint
 from .chain import assign_pilot, choose_panel, make_products, make_staff_and_squads, make_stores, product_popularity
 from .panel import StoreInputs, generate_store
@@ -145,7 +146,8 @@ def build(out_dir: str | os.PathLike, scale: int = 1, seed: int = 2015, progress
         counts[name] = len(df)
         _write(df, tmp / f"{name}.parquet", name)
 
-    files = sorted(p for p in tmp.rglob("*.parquet"))
+    mapped_meta = _write_mapped(tmp, chain_tables)
+    files = sorted(p for p in tmp.rglob("*") if p.suffix in (".parquet", ".arrow", ".npy"))
     meta = {
         "dataset": "o2o-meiyijia-style-synthetic",
         "synthetic": True,
@@ -165,6 +167,7 @@ def build(out_dir: str | os.PathLike, scale: int = 1, seed: int = 2015, progress
             "control_stores": int((stores["pilot_group"] == "对照").sum()),
         },
         "row_counts": counts,
+        "mapped": mapped_meta,
         "files": {str(p.relative_to(tmp)): _sha256(p) for p in files},
     }
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -177,6 +180,21 @@ def build(out_dir: str | os.PathLike, scale: int = 1, seed: int = 2015, progress
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp.rename(out)
     return out
+
+
+def _write_mapped(tmp: Path, tables: dict[str, pd.DataFrame]) -> dict:
+    """The memory-mapped copies (see :mod:`o2o.data.mapped`): the big chain tables and the
+    simulator's world arrays, computed from the tables exactly as written."""
+    from ..scenes.world import World
+
+    for name in mapped.MAPPED_TABLES:
+        mapped.write_table(tables[name][list(TABLES[name].columns)], tmp / mapped.table_file(name))
+    world = World.from_frames(stores=tables["stores"], squads=tables["squads"], staff=tables["staff"],
+                              daily_sales=tables["daily_sales"], store_fans_monthly=tables["store_fans_monthly"],
+                              scenes=tables["scenes"])
+    arrays = world.shared_arrays()
+    mapped.write_arrays(arrays, (tmp / mapped.array_file("world", "x")).parent)
+    return {"tables": list(mapped.MAPPED_TABLES), "arrays": {"world": list(arrays)}}
 
 
 _EMPTY_SCENE_DAYS = pd.DataFrame({"scene_id": pd.Series(dtype=np.int64), "day": pd.Series(dtype=np.int64),

@@ -16,11 +16,19 @@ import os
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from ..errors import DataError
+from . import mapped
 from .schema import DATASET_VERSION, TABLES, pandera_schema
 
 REBUILD = "make data"
+
+# Arrow's default allocator (mimalloc) keeps about 30 MB of arena in every process after a
+# Parquet read; kernels are many and live long, so the C library's allocator, which hands that
+# memory back, is used instead (docs/benchmarks.md). An operator's ARROW_DEFAULT_MEMORY_POOL wins.
+if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+    pa.set_memory_pool(pa.system_memory_pool())
 REBUILD_CLI = "o2o data build"
 
 
@@ -123,10 +131,19 @@ class Dataset:
             raise DataError(f"数据集中缺少数据表文件 {p.name}。{zh}", f"The dataset has no file {p.name}. {en}")
         return p
 
+    def arrays(self, group: str) -> dict | None:
+        """The memory-mapped arrays the generator wrote for ``group`` (e.g. ``"world"``), or None."""
+        names = self.meta.get("mapped", {}).get("arrays", {}).get(group)
+        if not names:
+            return None
+        return mapped.read_arrays(self.path, group, list(names), self.meta.get("files", {}))
+
     def _read(self, name: str) -> pd.DataFrame:
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
+        if name in self.meta.get("mapped", {}).get("tables", ()):
+            rel = mapped.table_file(name)
+            return mapped.read_table(self.path, rel, self.meta.get("files", {}).get(rel))
         p = self._file(name)
         zh, en = _rebuild_hint(self.path)
         try:
