@@ -36,3 +36,22 @@ def figure(*args: Any, **kwargs: Any) -> go.FigureWidget:
     if os.environ.get("O2O_PLOTLY_ESM") == "o2o-plotly/widgetbundle.js":
         return ServedFigureWidget(*args, **kwargs)
     return go.FigureWidget(*args, **kwargs)
+
+
+#: widths the apps' page stylesheet knows (``.o2o-fig-<px>``: that wide, no wider than the page)
+FIT_WIDTHS = (760, 940)
+
+
+def fit_width(fig: go.FigureWidget, px: int) -> None:
+    """Make ``fig`` ``px`` wide on a desktop and no wider than a phone's screen.
+
+    Under ``o2o app`` the figure gets the page stylesheet's class ``o2o-fig-<px>`` and no fixed
+    width, so plotly sizes it to that box when it draws it (a 390 px phone gets a 380 px
+    figure, a desktop the full ``px``); elsewhere (JupyterLab) the layout width is ``px``."""
+    if px not in FIT_WIDTHS:
+        raise ValueError(f"fit_width supports {FIT_WIDTHS} px (the page stylesheet's classes), not {px}")
+    if isinstance(fig, ServedFigureWidget):
+        fig.add_class(f"o2o-fig-{px}")
+        fig.layout.width = None
+    else:
+        fig.layout.width = px

@@ -23,7 +23,7 @@ from o2o.widgets.base import (
     safe,
     tr,
 )
-from o2o.widgets.figure import figure
+from o2o.widgets.figure import figure, fit_width
 
 FIVE_W = ("Who", "What", "Way", "Why", "Worth")
 FIVE_W_ZH = {"Who": "谁主导", "What": "怎么做", "Way": "谁传播", "Why": "为何传播", "Worth": "效果评估"}
@@ -105,10 +105,11 @@ class FiveWDashboard(Panel):
                           row=1, col=2)
         fig.add_trace(go.Scatter(x=[], y=[], mode="markers", marker={"size": 10, "color": "#101828"},
                                  showlegend=False, name="today"), row=1, col=2)
-        fig.update_layout(height=380, width=760, margin={"l": 40, "r": 20, "t": 60, "b": 40},
+        fig.update_layout(height=380, margin={"l": 40, "r": 20, "t": 60, "b": 40},
                           polar={"radialaxis": {"range": [0, 100], "tickvals": [20, 40, 60, 80, 100]}},
                           legend={"orientation": "h", "y": -0.15})
         self._fig = figure(fig)
+        fit_width(self._fig, 760)
 
     def _build_playback(self) -> None:
         self._day_spec = FieldSpec("day", "第几天", "Day", "int", lo=1, hi=MAX_DAYS)
