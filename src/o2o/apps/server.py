@@ -127,7 +127,24 @@ def prepare_serving_root(
     return root
 
 
-PLOTLY_ASSET = "o2o-plotly/widgetbundle.js"
+PLOTLY_DIR = "o2o-plotly"
+
+
+def plotly_bundle() -> Path:
+    """plotly's widget bundle (its front-end code) as installed."""
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "widgetbundle.js"
+
+
+def plotly_asset() -> str:
+    """Where the server serves plotly's bundle: a name holding its content hash, so a browser may
+    keep it for a year (``Cache-Control: immutable``) and a return visit loads it from its cache."""
+    import hashlib
+
+    with open(plotly_bundle(), "rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()[:16]
+    return f"{PLOTLY_DIR}/widgetbundle.{digest}.js"
 TEMPLATE = "o2o"
 # the apps' own page script (built from frontend/ by ``make frontend``, committed)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -159,19 +176,18 @@ def page_template(lab_index: str, light_frontend: bool = True) -> str:
 def prepare_assets(dest: Path, light_frontend: bool = True) -> Path:
     """Write the server's own front-end assets under ``dest`` (outside the serving root).
 
-    * ``labextensions/o2o-plotly/widgetbundle.js``: plotly's widget bundle, served once per
-      page over HTTP (compressed) instead of inside every figure's widget state;
+    * ``labextensions/o2o-plotly/widgetbundle.<hash>.js``: plotly's widget bundle, served over
+      HTTP (compressed, cached for a year under its content hash) instead of inside every
+      figure's widget state;
     * ``data/voila/templates/o2o``: the page template (see :func:`page_template`) and the
       apps' page script.
     """
-    import plotly
     from jupyter_core.paths import jupyter_path
 
     dest.mkdir(parents=True, exist_ok=True)
-    bundle = Path(plotly.__file__).parent / "package_data" / "widgetbundle.js"
-    target = dest / "labextensions" / PLOTLY_ASSET
+    target = dest / "labextensions" / plotly_asset()
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(bundle, target)
+    shutil.copyfile(plotly_bundle(), target)
 
     lab_index = next(
         (Path(p) / "lab" / "index.html.j2" for p in jupyter_path("voila", "templates")
@@ -225,6 +241,8 @@ def build_config(settings: ServerSettings) -> Any:
         # the pages must not be framed by other sites
         "headers": {"X-Content-Type-Options": "nosniff",
                     "Content-Security-Policy": "frame-ancestors 'self'"},
+        # plotly's bundle is served under its content hash (see plotly_asset): cached for a year
+        "static_immutable_cache": [f"/voila/labextensions/{PLOTLY_DIR}/"],
     }
     vc = c.VoilaConfiguration
     vc.strip_sources = True
@@ -271,7 +289,7 @@ def make_app(settings: ServerSettings, root: Path, assets: Path):
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [data_path, *[p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]])
     # figures in the kernels fetch plotly's bundle from the server (see o2o.widgets.figure)
-    os.environ["O2O_PLOTLY_ESM"] = PLOTLY_ASSET
+    os.environ["O2O_PLOTLY_ESM"] = plotly_asset()
 
     class O2OVoila(Voila):
         """Voila with compression, our configuration on top of any config file, and no

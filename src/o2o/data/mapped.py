@@ -50,13 +50,22 @@ def array_file(group: str, name: str) -> str:
 def write_table(df: pd.DataFrame, path: Path) -> None:
     """Write ``df`` as an uncompressed Arrow IPC file that maps back without copying."""
     table = pa.Table.from_pandas(df, preserve_index=False)
-    fields = [pa.field(f.name, pa.large_string(), f.nullable) if pa.types.is_string(f.type) else f
-              for f in table.schema]
+    fields = [_mapped_field(f) for f in table.schema]
     table = table.cast(pa.schema(fields, metadata=table.schema.metadata)).combine_chunks()
     path.parent.mkdir(parents=True, exist_ok=True)
     with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table, max_chunksize=max(len(table), 1))
     _flush(path)
+
+
+def _mapped_field(f: pa.Field) -> pa.Field:
+    """Strings as ``large_string`` (what pandas' ``str`` columns hold, so no copy on load) and
+    second-resolution timestamps as milliseconds (the type a Parquet round trip gives the loader)."""
+    if pa.types.is_string(f.type):
+        return pa.field(f.name, pa.large_string(), f.nullable)
+    if pa.types.is_timestamp(f.type) and f.type.unit == "s":
+        return pa.field(f.name, pa.timestamp("ms", f.type.tz), f.nullable)
+    return f
 
 
 def write_arrays(arrays: dict[str, np.ndarray], folder: Path) -> None:

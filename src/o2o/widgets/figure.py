@@ -2,15 +2,18 @@
 
 A plain ``FigureWidget`` carries plotly's whole front-end bundle (about 5 MB) in its
 widget state, once per figure, over the websocket. Under ``o2o app`` the server serves
-that bundle once as a compressed static file, and sets ``O2O_PLOTLY_ESM``; figures made
+that bundle as a compressed static file under its content hash (cached by the browser for
+a year), and sets ``O2O_PLOTLY_ESM`` to that name; figures made
 here then carry a three-line loader instead. Anywhere else (JupyterLab, tests) they are
 ordinary ``FigureWidget`` objects.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 from typing import Any
 
 import plotly.graph_objects as go
@@ -25,16 +28,24 @@ def _loader(asset: str) -> str:
     )
 
 
+#: the names ``o2o app`` serves plotly's bundle under (its content hash in the name)
+SERVED_ASSET = re.compile(r"o2o-plotly/widgetbundle\.[0-9a-f]{16}\.js")
+
+
 class ServedFigureWidget(go.FigureWidget):
     """A ``FigureWidget`` whose front-end code is fetched from the ``o2o app`` server."""
 
-    _esm = _loader("o2o-plotly/widgetbundle.js")
+
+@functools.lru_cache(maxsize=4)
+def _served_class(asset: str) -> type:
+    return type("ServedFigureWidget", (ServedFigureWidget,), {"_esm": _loader(asset)})
 
 
 def figure(*args: Any, **kwargs: Any) -> go.FigureWidget:
     """A ``FigureWidget`` (the served kind under ``o2o app``)."""
-    if os.environ.get("O2O_PLOTLY_ESM") == "o2o-plotly/widgetbundle.js":
-        return ServedFigureWidget(*args, **kwargs)
+    asset = os.environ.get("O2O_PLOTLY_ESM", "")
+    if SERVED_ASSET.fullmatch(asset):
+        return _served_class(asset)(*args, **kwargs)
     return go.FigureWidget(*args, **kwargs)
 
 
