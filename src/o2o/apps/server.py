@@ -154,6 +154,15 @@ _VOILA_SCRIPT = "{{ voila_setup_labextensions(resources.base_url, resources.labe
 _CSS_BLOCK = "{%- block notebook_css -%}"
 
 
+# the page a refused visitor sees (kernel limit or memory reserve, see o2o.apps.kernels): the
+# server's own bilingual sentence ("中文 / English"), one paragraph per language
+BUSY_PAGE = """{% extends "error.html" %}
+{% block error_detail %}
+  {% for line in message.split(" / ") %}<p style="max-width:36em;margin:1em auto">{{ line | e }}</p>{% endfor %}
+{% endblock %}
+"""
+
+
 def page_template(lab_index: str, light_frontend: bool = True) -> str:
     """Our page template, made from the text of Voila's ``lab`` template.
 
@@ -201,6 +210,7 @@ def prepare_assets(dest: Path, light_frontend: bool = True) -> Path:
     text = page_template(lab_index.read_text(encoding="utf-8"), light_frontend)
     (tdir / "index.html.j2").write_text(text, encoding="utf-8")
     (tdir / "conf.json").write_text('{"base_template": "lab"}\n', encoding="utf-8")
+    (tdir / "503.html").write_text(BUSY_PAGE, encoding="utf-8")
     if light_frontend:
         missing = [name for name in PAGE_SCRIPT if not (STATIC / name).is_file()]
         if missing:

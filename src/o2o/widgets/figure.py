@@ -20,11 +20,24 @@ import plotly.graph_objects as go
 
 
 def _loader(asset: str) -> str:
+    """The widget's front-end module: plotly's served bundle, drawing each figure once its box is
+    on the page (plotly sizes a figure without a fixed width to its box when it first draws it;
+    a box not yet on the page measures 0 and would give plotly's default 700 px)."""
     return (
         'const cfg = JSON.parse(document.getElementById("jupyter-config-data").textContent);\n'
         'const base = (cfg.fullLabextensionsUrl || ((cfg.baseUrl || "/") + "voila/labextensions")).replace(/\\/?$/, "/");\n'
         f"const mod = await import(new URL(base + {json.dumps(asset)}, document.baseURI).href);\n"
-        "export default mod.default;\n"
+        "const frame = () => new Promise((done) => requestAnimationFrame(done));\n"
+        "export default () => {\n"
+        "  const widget = mod.default();\n"
+        "  return {\n"
+        "    initialize: (ctx) => widget.initialize(ctx),\n"
+        "    async render(ctx) {\n"
+        "      for (let i = 0; i < 60 && !(ctx.el.isConnected && ctx.el.clientWidth > 0); i++) await frame();\n"
+        "      return widget.render(ctx);\n"
+        "    },\n"
+        "  };\n"
+        "};\n"
     )
 
 
