@@ -41,3 +41,12 @@ def test_reserve_options_reach_the_kernel_manager():
             c.BoundedKernelManager.meminfo_path) == (3000, 300, "/x")
     with pytest.raises(O2OError):
         settings_from_args(build_standalone_parser().parse_args(["--memory-reserve-mb", "-1"]))
+
+
+def test_kernels_start_with_the_course_memory_settings(monkeypatch):
+    from o2o.kernel_env import MALLOC_ENV, kernel_env
+
+    c = build_config(settings_from_args(build_standalone_parser().parse_args([])))
+    for key, value in MALLOC_ENV.items():
+        assert c.VoilaKernelManager.default_env_variables[key] == value
+    assert kernel_env({"MALLOC_ARENA_MAX": "8"})["MALLOC_ARENA_MAX"] == "8"   # an operator's value wins

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from o2o.errors import O2OError
+from o2o.kernel_env import MALLOC_ENV, kernel_env
 
 # The front-end extensions the apps need. Everything else installed in the environment
 # (nbgrader's lab extension, jupyterlab-plotly's renderer, the notebook extension, the
@@ -275,7 +276,7 @@ def build_config(settings: ServerSettings) -> Any:
     c.BoundedKernelManager.memory_reserve_mb = settings.memory_reserve_mb
     c.BoundedKernelManager.kernel_memory_mb = settings.kernel_memory_mb
     c.BoundedKernelManager.meminfo_path = settings.meminfo
-    env = {}
+    env = {k: v for k, v in kernel_env().items() if k in MALLOC_ENV}
     data_dir = data_dir_for_kernels()
     if data_dir:
         env["O2O_DATA_DIR"] = data_dir

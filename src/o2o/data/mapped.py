@@ -111,19 +111,35 @@ def verify(root: Path, rel: str, digest: str | None) -> Path:
     return path
 
 
-def read_table(root: Path, rel: str, digest: str | None) -> pd.DataFrame:
-    """A mapped table as a DataFrame whose numeric and date columns are views of the file."""
+def read_arrow(root: Path, rel: str, digest: str | None) -> pa.Table:
+    """A mapped table as an Arrow table over the mapping (verified against its hash first)."""
     path = verify(root, rel, digest)
     try:
         # the table's buffers keep the mapping alive after ``source`` goes out of scope
         source = pa.memory_map(str(path), "r")
-        table = ipc.open_file(source).read_all()
+        return ipc.open_file(source).read_all()
+    except (OSError, pa.ArrowException, ValueError) as exc:
+        raise _corrupt(root, rel, exc) from None
+
+
+def to_pandas(table: pa.Table, root: Path, rel: str) -> pd.DataFrame:
+    """The DataFrame of a mapped table: numeric and date columns are views of the mapping."""
+    try:
         # one block per column: pandas keeps each numeric column as a view of the mapped buffer
         return table.to_pandas(split_blocks=True)
-    except (OSError, pa.ArrowException, ValueError) as exc:
-        zh, en = _hints(root)
-        raise DataError(f"数据文件 {rel} 已损坏,无法读取。{zh}",
-                        f"The data file {rel} is corrupt and cannot be read ({type(exc).__name__}). {en}") from None
+    except (pa.ArrowException, ValueError) as exc:
+        raise _corrupt(root, rel, exc) from None
+
+
+def read_table(root: Path, rel: str, digest: str | None) -> pd.DataFrame:
+    """A mapped table as a DataFrame whose numeric and date columns are views of the file."""
+    return to_pandas(read_arrow(root, rel, digest), root, rel)
+
+
+def _corrupt(root: Path, rel: str, exc: Exception) -> DataError:
+    zh, en = _hints(root)
+    return DataError(f"数据文件 {rel} 已损坏,无法读取。{zh}",
+                     f"The data file {rel} is corrupt and cannot be read ({type(exc).__name__}). {en}")
 
 
 def read_arrays(root: Path, group: str, names: list[str], files: dict[str, str]) -> dict[str, np.ndarray]:
@@ -136,7 +152,5 @@ def read_arrays(root: Path, group: str, names: list[str], files: dict[str, str])
             # a plain ndarray view of the read-only mapping (np.memmap results would stay memmaps)
             out[name] = np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
         except (OSError, ValueError) as exc:
-            zh, en = _hints(root)
-            raise DataError(f"数据文件 {rel} 已损坏,无法读取。{zh}",
-                            f"The data file {rel} is corrupt and cannot be read ({type(exc).__name__}). {en}") from None
+            raise _corrupt(root, rel, exc) from None
     return out
