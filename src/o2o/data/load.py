@@ -124,7 +124,8 @@ class Dataset:
     def _mapped_arrow(self, name: str):
         if name not in self._arrow:
             rel = mapped.table_file(name)
-            self._arrow[name] = mapped.read_arrow(self.path, rel, self.meta.get("files", {}).get(rel))
+            self._arrow[name] = mapped.read_arrow(self.path, rel, self.meta.get("files", {}).get(rel),
+                                                  _rebuild_hint(self.path))
         return self._arrow[name]
 
     def load_all(self) -> "Dataset":
@@ -147,13 +148,14 @@ class Dataset:
         names = self.meta.get("mapped", {}).get("arrays", {}).get(group)
         if not names:
             return None
-        return mapped.read_arrays(self.path, group, list(names), self.meta.get("files", {}))
+        return mapped.read_arrays(self.path, group, list(names), self.meta.get("files", {}),
+                                  _rebuild_hint(self.path))
 
     def _read(self, name: str) -> pd.DataFrame:
         import pyarrow.parquet as pq
 
         if name in self.meta.get("mapped", {}).get("tables", ()):
-            return mapped.to_pandas(self._mapped_arrow(name), self.path, mapped.table_file(name))
+            return mapped.to_pandas(self._mapped_arrow(name), mapped.table_file(name), _rebuild_hint(self.path))
         p = self._file(name)
         zh, en = _rebuild_hint(self.path)
         try:

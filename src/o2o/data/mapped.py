@@ -92,15 +92,12 @@ def _flush(path: Path) -> None:
 # --------------------------------------------------------------------------- reading (every kernel)
 
 
-def _hints(root: Path) -> tuple[str, str]:
-    from .load import _rebuild_hint  # load imports this module; the hint lives there
-
-    return _rebuild_hint(root)
+Hint = tuple[str, str]  # what to do about a bad file, in Chinese and English (from the loader)
 
 
-def verify(root: Path, rel: str, digest: str | None) -> Path:
+def verify(root: Path, rel: str, digest: str | None, hint: Hint) -> Path:
     """The mapped file ``root/rel`` if it is byte for byte what the generator wrote, else a DataError."""
-    zh, en = _hints(root)
+    zh, en = hint
     path = root / rel
     if digest is None or not path.is_file():
         raise DataError(f"数据集缺少数据文件 {rel}。{zh}", f"The dataset has no file {rel}. {en}")
@@ -111,46 +108,47 @@ def verify(root: Path, rel: str, digest: str | None) -> Path:
     return path
 
 
-def read_arrow(root: Path, rel: str, digest: str | None) -> pa.Table:
+def read_arrow(root: Path, rel: str, digest: str | None, hint: Hint) -> pa.Table:
     """A mapped table as an Arrow table over the mapping (verified against its hash first)."""
-    path = verify(root, rel, digest)
+    path = verify(root, rel, digest, hint)
     try:
         # the table's buffers keep the mapping alive after ``source`` goes out of scope
         source = pa.memory_map(str(path), "r")
         return ipc.open_file(source).read_all()
     except (OSError, pa.ArrowException, ValueError) as exc:
-        raise _corrupt(root, rel, exc) from None
+        raise _corrupt(rel, exc, hint) from None
 
 
-def to_pandas(table: pa.Table, root: Path, rel: str) -> pd.DataFrame:
+def to_pandas(table: pa.Table, rel: str, hint: Hint) -> pd.DataFrame:
     """The DataFrame of a mapped table: numeric and date columns are views of the mapping."""
     try:
         # one block per column: pandas keeps each numeric column as a view of the mapped buffer
         return table.to_pandas(split_blocks=True)
     except (pa.ArrowException, ValueError) as exc:
-        raise _corrupt(root, rel, exc) from None
+        raise _corrupt(rel, exc, hint) from None
 
 
-def read_table(root: Path, rel: str, digest: str | None) -> pd.DataFrame:
+def read_table(root: Path, rel: str, digest: str | None, hint: Hint) -> pd.DataFrame:
     """A mapped table as a DataFrame whose numeric and date columns are views of the file."""
-    return to_pandas(read_arrow(root, rel, digest), root, rel)
+    return to_pandas(read_arrow(root, rel, digest, hint), rel, hint)
 
 
-def _corrupt(root: Path, rel: str, exc: Exception) -> DataError:
-    zh, en = _hints(root)
+def _corrupt(rel: str, exc: Exception, hint: Hint) -> DataError:
+    zh, en = hint
     return DataError(f"数据文件 {rel} 已损坏,无法读取。{zh}",
                      f"The data file {rel} is corrupt and cannot be read ({type(exc).__name__}). {en}")
 
 
-def read_arrays(root: Path, group: str, names: list[str], files: dict[str, str]) -> dict[str, np.ndarray]:
+def read_arrays(root: Path, group: str, names: list[str], files: dict[str, str],
+                hint: Hint) -> dict[str, np.ndarray]:
     """The arrays of a group, memory-mapped read-only."""
     out = {}
     for name in names:
         rel = array_file(group, name)
-        path = verify(root, rel, files.get(rel))
+        path = verify(root, rel, files.get(rel), hint)
         try:
             # a plain ndarray view of the read-only mapping (np.memmap results would stay memmaps)
             out[name] = np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
         except (OSError, ValueError) as exc:
-            raise _corrupt(root, rel, exc) from None
+            raise _corrupt(rel, exc, hint) from None
     return out
