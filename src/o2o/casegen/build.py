@@ -39,7 +39,8 @@ CHUNK_STORES = 8
 
 
 #: Parquet codec per table: LZ4 decodes fastest; daily_sales (2.5 M rows of noisy amounts) uses zstd,
-#: which halves its size, to keep the default dataset under 50 MB (see docs/benchmarks.md).
+#: which halves its size, to keep the Parquet files of the default dataset under 50 MB (see docs/benchmarks.md;
+#: the memory-mapped copies in mapped/ add about 200 MB, uncompressed by design).
 CODEC = {"daily_sales": "zstd"}
 
 
