@@ -22,7 +22,6 @@ than in a config file that someone could forget to copy:
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import shutil
@@ -165,15 +164,13 @@ BUSY_PAGE = """{% extends "error.html" %}
 """
 
 
-def page_template(lab_index: str, light_frontend: bool = True, preload: str | None = None) -> str:
+def page_template(lab_index: str, light_frontend: bool = True) -> str:
     """Our page template, made from the text of Voila's ``lab`` template.
 
     Links to font CDNs are dropped (the apps work offline and load nothing from other
     sites). With ``light_frontend`` the page loads the apps' own script (one file: kernel
     connection, widget manager, the controls, output and anywidget) instead of Voila's
-    JupyterLab-based front end (about 90 script chunks). ``preload`` (plotly's served bundle)
-    is fetched and compiled at low priority while the visitor reads the page (``modulepreload``:
-    not run until a figure needs it), so the first figure does not wait for it.
+    JupyterLab-based front end (about 90 script chunks).
     """
     kept = [line for line in lab_index.splitlines() if "cdn.jsdelivr.net" not in line and "://cdn" not in line]
     text = "\n".join(kept) + "\n"
@@ -182,11 +179,7 @@ def page_template(lab_index: str, light_frontend: bool = True, preload: str | No
     if _VOILA_SCRIPT not in text or _CSS_BLOCK not in text:
         raise AppsNotFound("Voila 的 lab 模板和预期的不一样,无法换上应用自己的页面脚本。",
                            "Voila's lab template is not as expected; the apps' page script cannot be put in.")
-    script = '{{ resources.include_js("static/o2o-app.js") }}'
-    if preload is not None:
-        script += ('\n<link rel="modulepreload" fetchpriority="low" '
-                   f'href="{{{{ resources.base_url }}}}voila/labextensions/{html.escape(preload)}">')
-    text = text.replace(_VOILA_SCRIPT, script)
+    text = text.replace(_VOILA_SCRIPT, '{{ resources.include_js("static/o2o-app.js") }}')
     return text.replace(_CSS_BLOCK, _CSS_BLOCK + '\n  {{ resources.include_css("static/o2o-app.css") }}', 1)
 
 
@@ -215,7 +208,7 @@ def prepare_assets(dest: Path, light_frontend: bool = True) -> Path:
         raise AppsNotFound("找不到 Voila 的 lab 模板。", "Voila's lab template was not found.")
     tdir = dest / "data" / "voila" / "templates" / TEMPLATE
     (tdir / "static").mkdir(parents=True, exist_ok=True)
-    text = page_template(lab_index.read_text(encoding="utf-8"), light_frontend, preload=plotly_asset())
+    text = page_template(lab_index.read_text(encoding="utf-8"), light_frontend)
     (tdir / "index.html.j2").write_text(text, encoding="utf-8")
     (tdir / "conf.json").write_text('{"base_template": "lab"}\n', encoding="utf-8")
     (tdir / "503.html").write_text(BUSY_PAGE, encoding="utf-8")
