@@ -84,29 +84,20 @@ def _default_out(scale: int, full: bool) -> Path:
     return default.parent / name
 
 
-_DATASET_SUFFIXES = {".parquet", ".json", ".tmp", ".partial", ".lock"}
+#: builds above this scale (or --full) take long and much disk: they need --yes-big
+BIG_SCALE = 16
 
 
-def _looks_like_dataset(path: Path) -> bool:
-    """An empty folder, or one holding only what the generator writes."""
-    if (path / "meta.json").exists():
-        return True
-    return all(p.suffix in _DATASET_SUFFIXES for p in path.rglob("*") if p.is_file())
-
-
-def _refuse_foreign_dir(out: Path) -> None:
-    """Never overwrite a non-empty directory that is not a dataset (loses nothing)."""
-    if out.exists() and not out.is_dir():
-        raise DataError(
-            f"输出路径 {out} 是一个文件,不是文件夹;请换一个 --out。",
-            f"The output path {out} is a file, not a folder; choose another --out.",
-        )
-    if out.is_dir() and not _looks_like_dataset(out):
-        raise DataError(
-            f"文件夹 {out} 不是空的,也不是本工具生成的数据集;为免覆盖您的文件,已停止。请换一个 --out。",
-            f"The folder {out} is not empty and is not a dataset built by this kit; stopped so as not "
-            "to overwrite your files. Choose another --out.",
-        )
+def _refuse_big(scale: int, full: bool, confirmed: bool) -> None:
+    if confirmed or (scale <= BIG_SCALE and not full):
+        return
+    what_zh = "全链交易明细(--full,数小时、数十 GB)" if full else f"{scale} 倍规模(约 {scale * 3} MB、{scale * 4} 秒以上)"
+    what_en = ("full-chain transactions (--full: hours, tens of GB)" if full
+               else f"scale {scale} (about {scale * 3} MB and {scale * 4} s or more)")
+    raise DataError(
+        f"要生成的数据集很大:{what_zh}。确认要生成时请加 --yes-big;规模 {BIG_SCALE} 以内不需要确认。",
+        f"The dataset to build is large: {what_en}. Add --yes-big to confirm; up to scale {BIG_SCALE} "
+        "needs no confirmation.")
 
 
 def _print_summary(path: Path, report: dict[str, Any]) -> None:
@@ -131,8 +122,12 @@ def _print_summary(path: Path, report: dict[str, Any]) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     api = _api()
-    out = Path(args.out) if args.out else _default_out(args.scale, args.full)
-    _refuse_foreign_dir(out)
+    from o2o.data.build import check_scale_seed
+    from o2o.safeio import check_target
+
+    check_scale_seed(args.scale, args.seed)
+    _refuse_big(args.scale, args.full, args.yes_big)
+    out = check_target(Path(args.out) if args.out else _default_out(args.scale, args.full), replace=args.replace)
     print(
         f"正在生成合成数据集(规模 ×{args.scale},种子 {args.seed}{',全量交易' if args.full else ''})→ {out}\n"
         f"Building the synthetic dataset (scale ×{args.scale}, seed {args.seed}"
@@ -140,7 +135,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         flush=True,
     )
     started = time.perf_counter()
-    path = Path(api.build(out, scale=args.scale, seed=args.seed, progress=not args.quiet, full=args.full))
+    path = Path(api.build(out, scale=args.scale, seed=args.seed, progress=not args.quiet, full=args.full,
+                          replace=args.replace))
     elapsed = time.perf_counter() - started
     print(f"完成,用时 {elapsed:.1f} 秒。 / Done in {elapsed:.1f} s.")
     if path.is_dir():
@@ -150,6 +146,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_ensure(args: argparse.Namespace) -> int:
     api = _api()
+    from o2o.safeio import check_target
+
     path = Path(api.default_data_dir())
     if path.is_dir() and any(path.iterdir()):
         try:
@@ -161,7 +159,6 @@ def cmd_ensure(args: argparse.Namespace) -> int:
                 f"默认数据集需要重建 / the default dataset must be rebuilt:\n{exc}",
                 flush=True,
             )
-            _refuse_foreign_dir(path)
         else:
             print(f"默认数据集已就绪 / the default dataset is ready: {path}")
             return 0
@@ -170,8 +167,9 @@ def cmd_ensure(args: argparse.Namespace) -> int:
             f"默认数据集尚未生成,现在生成(约 15 秒)。 / The default dataset is missing; building it now (about 15 s).",
             flush=True,
         )
+    check_target(path, replace=args.replace)  # a folder holding other files: refused before any work
     started = time.perf_counter()
-    api.build(path, scale=1, seed=DEFAULT_SEED, progress=not args.quiet, full=False)
+    api.build(path, scale=1, seed=DEFAULT_SEED, progress=not args.quiet, full=False, replace=args.replace)
     api.check(path, integrity=False, tables=False, fingerprint=True)
     print(
         f"默认数据集已生成,用时 {time.perf_counter() - started:.1f} 秒:{path}\n"
@@ -271,6 +269,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--full", action="store_true",
         help="全链交易明细,流式写入分区 Parquet / full-chain transactions, streamed to partitioned Parquet",
     )
+    build.add_argument(
+        "--replace", action="store_true",
+        help="输出文件夹里有别的文件时仍然替换(原文件夹改名保留)/ replace an output folder holding other "
+        "files (the old folder is renamed and kept)",
+    )
+    build.add_argument(
+        "--yes-big", action="store_true",
+        help=f"确认生成规模大于 {BIG_SCALE} 或 --full 的数据集 / confirm a build above scale {BIG_SCALE} or with --full",
+    )
     build.add_argument("--quiet", action="store_true", help="不显示进度条 / no progress bar")
     build.set_defaults(func=cmd_build)
 
@@ -281,6 +288,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "检查默认数据集;缺失或无效时重新生成。\n"
             "Check the default dataset; build it again only if it is missing or invalid."
         ),
+    )
+    ensure.add_argument(
+        "--replace", action="store_true",
+        help="默认数据集文件夹里有别的文件时仍然替换(原文件夹改名保留)/ replace the default dataset folder "
+        "even if it holds other files (the old folder is renamed and kept)",
     )
     ensure.add_argument("--quiet", action="store_true", help="不显示进度条 / no progress bar")
     ensure.set_defaults(func=cmd_ensure)

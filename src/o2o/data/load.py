@@ -95,7 +95,9 @@ class Dataset:
         """A lazy :class:`pyarrow.dataset.Dataset` over a table, for aggregating big data without loading it."""
         import pyarrow.dataset as pads
 
-        return pads.dataset(self._file(name), format="parquet")
+        from .schema import arrow_schema
+
+        return pads.dataset([str(f) for f in self.parts(name)], format="parquet", schema=arrow_schema(name))
 
     def duckdb(self):
         """A DuckDB connection with every table registered as a view (reads Parquet lazily)."""
@@ -103,9 +105,8 @@ class Dataset:
 
         con = duckdb.connect()
         for name in TABLES:
-            p = self._file(name)
-            pattern = str(p / "*.parquet") if p.is_dir() else str(p)
-            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{pattern}')")
+            files = ", ".join("'" + str(f).replace("'", "''") + "'" for f in self.parts(name))
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{files}])")
         return con
 
     def load_all(self) -> "Dataset":
@@ -131,10 +132,10 @@ class Dataset:
         zh, en = _rebuild_hint(self.path)
         try:
             if p.is_dir():
-                parts = sorted(p.glob("*.parquet"))
-                if not parts:
-                    raise DataError(f"数据表目录 {p.name} 是空的。{zh}", f"The table folder {p.name} is empty. {en}")
-                table = pa.concat_tables([pq.read_table(f) for f in parts])
+                parts = self.parts(name)
+                if self.validate:
+                    self._refuse_changed_parts(name, parts)
+                table = pa.concat_tables([pq.read_table(f) for f in parts], promote_options="default")
             else:
                 table = pq.read_table(p)
             df = table.to_pandas()
@@ -146,6 +147,48 @@ class Dataset:
         if self.validate and not self._as_built(p):
             validate_table(name, df, self.path)
         return df
+
+    def parts(self, name: str) -> list[Path]:
+        """The files of a table, exactly as listed in meta.json; a missing or extra file is refused.
+
+        A partitioned table with a part missing would load with rows silently gone, and a stray
+        extra part would silently add rows; either way the table is refused with one sentence."""
+        p = self._file(name)
+        if not p.is_dir():
+            return [p]
+        zh, en = _rebuild_hint(self.path)
+        listed = sorted(f for f in self.meta.get("files", {}) if f.startswith(f"{name}/"))
+        present = sorted(f.relative_to(self.path).as_posix() for f in p.rglob("*") if not f.is_dir())
+        missing = [f for f in listed if f not in present]
+        extra = [f for f in present if f not in listed]
+        if not listed:
+            raise DataError(f"数据集的 meta.json 没有列出数据表 {name} 的文件。{zh}",
+                            f"The dataset's meta.json lists no files for table {name}. {en}")
+        if missing:
+            raise DataError(f"数据表 {name} 缺少 {len(missing)} 个分区文件(例如 {missing[0]}),数据不完整,已拒绝读取。{zh}",
+                            f"Table {name} is missing {len(missing)} part files (e.g. {missing[0]}); the data is "
+                            f"incomplete and was not read. {en}")
+        if extra:
+            raise DataError(f"数据表 {name} 多出 {len(extra)} 个不属于数据集的文件(例如 {extra[0]}),已拒绝读取。"
+                            f"请移走这些文件,或{zh}",
+                            f"Table {name} holds {len(extra)} files that are not part of the dataset (e.g. "
+                            f"{extra[0]}); it was not read. Move them away, or: {en}")
+        return [self.path / f for f in listed]
+
+    def _refuse_changed_parts(self, name: str, parts: list[Path]) -> None:
+        """A part file that differs from what was built is refused (a copy of another part would
+        pass every schema check and silently double rows)."""
+        import hashlib
+
+        files = self.meta.get("files", {})
+        for f in parts:
+            rel = f.relative_to(self.path).as_posix()
+            with open(f, "rb") as fh:
+                if hashlib.file_digest(fh, "sha256").hexdigest() != files.get(rel):
+                    zh, en = _rebuild_hint(self.path)
+                    raise DataError(f"数据表 {name} 的分区文件 {rel} 与生成时不一致(被修改或损坏),已拒绝读取。{zh}",
+                                    f"The part file {rel} of table {name} differs from when it was built (changed "
+                                    f"or corrupt); it was not read. {en}")
 
     def _as_built(self, p: Path) -> bool:
         """True when every file of a table is byte for byte what the generator wrote.
