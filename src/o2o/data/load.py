@@ -45,9 +45,15 @@ class Dataset:
     """The tables of one dataset directory, loaded on first access and cached."""
 
     def __init__(self, path: str | os.PathLike | None = None, validate: bool = True) -> None:
+        if path is not None and not isinstance(path, (str, os.PathLike)):
+            raise DataError(f"o2o.load(path) 的参数 path 需要一个文件夹路径(文本),得到的是 {type(path).__name__} "
+                            f"{path!r:.40}。不写参数即打开默认数据集:o2o.load()。",
+                            f"The argument path of o2o.load(path) must be a folder path (text); got "
+                            f"{path!r:.40} ({type(path).__name__}). Call o2o.load() for the default dataset.")
         self.path = Path(path) if path is not None else default_data_dir()
         self.validate = validate
         self._cache: dict[str, pd.DataFrame] = {}
+        self._verified: set[str] = set()
         zh, en = _rebuild_hint(self.path)
         if not self.path.is_dir():
             raise DataError(f"找不到数据集目录 {self.path}。{zh}", f"No dataset folder at {self.path}. {en}")
@@ -97,15 +103,15 @@ class Dataset:
 
         from .schema import arrow_schema
 
-        return pads.dataset([str(f) for f in self.parts(name)], format="parquet", schema=arrow_schema(name))
+        return pads.dataset([str(f) for f in self._checked_parts(name)], format="parquet", schema=arrow_schema(name))
 
     def duckdb(self):
         """A DuckDB connection with every table registered as a view (reads Parquet lazily)."""
         import duckdb
 
-        con = duckdb.connect()
+        con = _Connection(duckdb.connect(), self.path)
         for name in TABLES:
-            files = ", ".join("'" + str(f).replace("'", "''") + "'" for f in self.parts(name))
+            files = ", ".join("'" + str(f).replace("'", "''") + "'" for f in self._checked_parts(name))
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{files}])")
         return con
 
@@ -132,9 +138,7 @@ class Dataset:
         zh, en = _rebuild_hint(self.path)
         try:
             if p.is_dir():
-                parts = self.parts(name)
-                if self.validate:
-                    self._refuse_changed_parts(name, parts)
+                parts = self._checked_parts(name)
                 table = pa.concat_tables([pq.read_table(f) for f in parts], promote_options="default")
             else:
                 table = pq.read_table(p)
@@ -175,6 +179,14 @@ class Dataset:
                             f"{extra[0]}); it was not read. Move them away, or: {en}")
         return [self.path / f for f in listed]
 
+    def _checked_parts(self, name: str) -> list[Path]:
+        """:meth:`parts`, and (when validating) each part of a partitioned table as built, hashed once."""
+        parts = self.parts(name)
+        if self.validate and TABLES[name].panel and name not in self._verified:
+            self._refuse_changed_parts(name, parts)
+            self._verified.add(name)
+        return parts
+
     def _refuse_changed_parts(self, name: str, parts: list[Path]) -> None:
         """A part file that differs from what was built is refused (a copy of another part would
         pass every schema check and silently double rows)."""
@@ -207,6 +219,58 @@ class Dataset:
                 if hashlib.file_digest(fh, "sha256").hexdigest() != digest:
                     return False
         return True
+
+
+class _Connection:
+    """A DuckDB connection whose query errors over broken files become one :class:`DataError`."""
+
+    def __init__(self, con, path: Path) -> None:
+        self._con = con
+        self._path = path
+
+    def execute(self, *args, **kwargs) -> "_Result":
+        return _Result(self._guard(self._con.execute, *args, **kwargs), self)
+
+    sql = query = execute
+
+    def _guard(self, fn, *args, **kwargs):
+        import duckdb
+
+        try:
+            return fn(*args, **kwargs)
+        except duckdb.IOException as exc:
+            zh, en = _rebuild_hint(self._path)
+            raise DataError(f"数据集 {self._path} 中有文件无法读取(缺失或已损坏)。{zh}",
+                            f"A file of the dataset {self._path} cannot be read (missing or corrupt): "
+                            f"{str(exc).splitlines()[0][:160]}. {en}") from None
+        except duckdb.InvalidInputException as exc:
+            zh, en = _rebuild_hint(self._path)
+            raise DataError(f"数据集 {self._path} 中有文件已损坏。{zh}",
+                            f"A file of the dataset {self._path} is corrupt: {str(exc).splitlines()[0][:160]}. {en}"
+                            ) from None
+
+    def __getattr__(self, name: str):
+        return getattr(self._con, name)
+
+    def __enter__(self) -> "_Connection":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._con.close()
+
+
+class _Result:
+    """A query result whose fetches go through the same guard."""
+
+    def __init__(self, result, con: _Connection) -> None:
+        self._result = result
+        self._con = con
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._result, name)
+        if name in ("df", "fetchall", "fetchone", "fetchdf", "fetchnumpy", "arrow", "fetch_arrow_table", "pl"):
+            return lambda *a, **k: self._con._guard(attr, *a, **k)
+        return attr
 
 
 def validate_table(name: str, df: pd.DataFrame, path: Path | None = None) -> None:

@@ -12,11 +12,14 @@ with what budget, for which fans and in which stores.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ..errors import SceneError
+from .dates import ambiguous_date, to_date as _to_date
 from .catalog import (ALL_TIERS, BATTLE_TYPE, BROADCAST, CHANNELS, HQ, INCENTIVE_TYPES, INITIATORS, NO_INCENTIVE,
                       SCENE_CATALOG, SQUAD, TARGET_TIERS, YEAR)
 from .params import DEFAULT_PARAMS, ModelParams
@@ -43,27 +46,6 @@ class Problem:
 
     def message(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
-
-
-def _to_date(value: Any) -> Any:
-    """A ``datetime.date`` from a date, datetime, Timestamp, numpy datetime64 or ISO string; else unchanged."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        import pandas as pd
-
-        if value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-            return None
-        ts = pd.Timestamp(value)
-        if ts is pd.NaT:
-            return None
-        return ts.date()
-    except (ValueError, TypeError):
-        return value
 
 
 def _is_missing(value: Any) -> bool:
@@ -134,6 +116,10 @@ class Scene:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
+        for f in fields(self):  # numpy numbers (np.int64(5), np.float64(0.7)) count as Python numbers
+            v = getattr(self, f.name)
+            if isinstance(v, (np.number, np.bool_)):
+                set_(self, f.name, v.item())
         ch = self.channels
         if isinstance(ch, str):
             ch = tuple(c.strip() for c in ch.split("|") if c.strip())
@@ -162,7 +148,7 @@ class Scene:
         set_(self, "idea_date", _to_date(self.idea_date))
         set_(self, "launch_date", _to_date(self.launch_date))
         dur = self.duration_days
-        if isinstance(dur, float) and dur.is_integer():
+        if isinstance(dur, float) and math.isfinite(dur) and dur.is_integer():
             set_(self, "duration_days", int(dur))
 
     @staticmethod
@@ -298,7 +284,14 @@ def _problems(s: Scene, world: "World | None", params: ModelParams) -> list[Prob
     dates_ok = True
     for fld, zh_name in (("idea_date", "创意日期"), ("launch_date", "上线日期")):
         v = getattr(s, fld)
-        if not isinstance(v, date):
+        both = ambiguous_date(v)
+        if both is not None:
+            dates_ok = False
+            add("date_ambiguous", f"{zh_name}({fld})「{v}」有歧义:可能是 {both[0]:%Y-%m-%d},也可能是 {both[1]:%Y-%m-%d}。"
+                "请写成 2015-09-01 这样的日期(年-月-日)。",
+                f"{fld} '{v}' is ambiguous: it may mean {both[0]:%Y-%m-%d} or {both[1]:%Y-%m-%d}. Write it as "
+                "year-month-day, like 2015-09-01.")
+        elif not isinstance(v, date):
             dates_ok = False
             add("date_invalid", f"{zh_name}({fld})「{v}」不是日期:请写成 2015-09-01 这样的日期。",
                 f"{fld} '{v}' is not a date: write it like 2015-09-01.")
