@@ -42,15 +42,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from .classgrade import grade_class
-    from .sandbox import Limits
-
+    course = Path(args.course_dir)
+    if not course.is_dir():
+        raise GradingError(f"找不到课程目录 {course}。请用 --course-dir 指向含 nbgrader_config.py 的文件夹。",
+                           f"No course folder at {course}. Point --course-dir at the folder holding "
+                           "nbgrader_config.py.")
     if args.cell_timeout is not None and args.notebook_timeout is not None and args.cell_timeout > args.notebook_timeout:
         raise GradingError(
             f"--cell-timeout({args.cell_timeout:g} 秒)不能大于 --notebook-timeout({args.notebook_timeout:g} 秒);"
             "未评分,成绩库未改动。",
             f"--cell-timeout ({args.cell_timeout:g} s) must not exceed --notebook-timeout "
             f"({args.notebook_timeout:g} s); nothing was graded and the gradebook is unchanged.")
+    from .classgrade import grade_class
+    from .sandbox import Limits
+
     limits = Limits()
     if args.cell_timeout:
         limits.cell_timeout_s = args.cell_timeout
