@@ -208,12 +208,18 @@ def fresh_folder(out: str | os.PathLike, command: str, replace: bool = False,
 
     On any error the temporary folder is removed and ``out`` is left exactly as it was."""
     path = check_target(out, replace=replace, flag=flag)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    clean_leftovers(path)
     tmp = path.with_name(f".{path.name}.o2o-tmp-{os.getpid()}")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(path)
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir()
+    except PermissionError:
+        raise OutputFolderError(
+            f"没有权限在文件夹 {path.parent} 里写入。请换一个您有权限的输出文件夹,或请管理员开放权限。",
+            f"No permission to write in the folder {path.parent}. Choose an output folder you have rights to, "
+            "or ask an administrator to grant access.") from None
     try:
         _write_marker(tmp, command, "incomplete")
         yield tmp
