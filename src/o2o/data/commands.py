@@ -126,8 +126,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from o2o.safeio import check_target
 
     check_scale_seed(args.scale, args.seed)
-    _refuse_big(args.scale, args.full, args.yes_big)
-    out = check_target(Path(args.out) if args.out else _default_out(args.scale, args.full), replace=args.replace)
+    _refuse_big(args.scale, args.full, getattr(args, "yes_big", False))
+    out = check_target(Path(args.out) if args.out else _default_out(args.scale, args.full), replace=getattr(args, "replace", False))
     print(
         f"正在生成合成数据集(规模 ×{args.scale},种子 {args.seed}{',全量交易' if args.full else ''})→ {out}\n"
         f"Building the synthetic dataset (scale ×{args.scale}, seed {args.seed}"
@@ -136,7 +136,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     started = time.perf_counter()
     path = Path(api.build(out, scale=args.scale, seed=args.seed, progress=not args.quiet, full=args.full,
-                          replace=args.replace))
+                          replace=getattr(args, "replace", False)))
     elapsed = time.perf_counter() - started
     print(f"完成,用时 {elapsed:.1f} 秒。 / Done in {elapsed:.1f} s.")
     if path.is_dir():
@@ -167,9 +167,9 @@ def cmd_ensure(args: argparse.Namespace) -> int:
             f"默认数据集尚未生成,现在生成(约 15 秒)。 / The default dataset is missing; building it now (about 15 s).",
             flush=True,
         )
-    check_target(path, replace=args.replace)  # a folder holding other files: refused before any work
+    check_target(path, replace=getattr(args, "replace", False))  # a folder holding other files: refused before any work
     started = time.perf_counter()
-    api.build(path, scale=1, seed=DEFAULT_SEED, progress=not args.quiet, full=False, replace=args.replace)
+    api.build(path, scale=1, seed=DEFAULT_SEED, progress=not args.quiet, full=False, replace=getattr(args, "replace", False))
     api.check(path, integrity=False, tables=False, fingerprint=True)
     print(
         f"默认数据集已生成,用时 {time.perf_counter() - started:.1f} 秒:{path}\n"
