@@ -52,9 +52,9 @@ def os_fault(exc: BaseException) -> FaultError | None:
     code = exc.errno
     if code in (errno.ENOSPC, errno.EDQUOT) or "No space left on device" in text or "Disk quota exceeded" in text:
         return FaultError(
-            f"磁盘已满{f'({where})' if where else ''},写入中断;已写的临时文件已清除。请腾出磁盘空间,或换一个有空间的文件夹后重试。",
-            f"The disk is full{f' ({where})' if where else ''}; writing stopped and its temporary files were "
-            "removed. Free some disk space or choose a folder on another disk, then try again.")
+            f"磁盘已满{f'({where})' if where else ''},写入中断。请腾出磁盘空间,或换一个有空间的文件夹后重试。",
+            f"The disk is full{f' ({where})' if where else ''}; writing stopped. Free some disk space or choose "
+            "a folder on another disk, then try again.")
     if code in (errno.EACCES, errno.EPERM) or isinstance(exc, PermissionError) or "Permission denied" in text:
         return FaultError(
             f"没有权限读写 {where or '所需的文件'}。请换一个您有权限的文件夹,或请管理员开放权限。",

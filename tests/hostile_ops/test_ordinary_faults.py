@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -72,3 +73,16 @@ def test_a_missing_dataset_folder(tmp_path):
 def test_a_course_folder_that_is_missing_for_grading(tmp_path):
     proc = run_o2o("grade", "hw1", "--course-dir", str(tmp_path / "no-course"), "--no-progress")
     assert_one_sentence(proc)
+
+
+@needs_root
+def test_no_permission_in_a_notebook_is_a_data_error_too(dataset_dir, shared_tmp):
+    """The same fault met through the Python API (a lesson calling o2o.load()) as user nobody."""
+    ds = shared_tmp / "ds"
+    shutil.copytree(dataset_dir, ds)
+    os.chmod(ds / "products.parquet", 0o600)
+    code = ("import o2o\nfrom o2o.errors import DataError\nds = o2o.load(%r)\ntry:\n    ds.products\n"
+            "except DataError as e:\n    print('DATAERROR', e)\n" % str(ds))
+    proc = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", sys.executable,
+                           "-c", code], capture_output=True, text=True, cwd=shared_tmp, timeout=120)
+    assert "DATAERROR" in proc.stdout and "没有权限" in proc.stdout and "No permission" in proc.stdout, proc.stderr

@@ -63,6 +63,8 @@ class Dataset:
         except FileNotFoundError:
             raise DataError(f"数据集 {self.path} 缺少 meta.json,可能没有生成完整。{zh}",
                             f"The dataset {self.path} has no meta.json; it may be incomplete. {en}") from None
+        except PermissionError:
+            raise _no_permission(meta_path) from None
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise DataError(f"数据集的 meta.json 已损坏。{zh}", f"The dataset's meta.json is corrupt. {en}") from None
         version = self.meta.get("version")
@@ -145,6 +147,8 @@ class Dataset:
             df = table.to_pandas()
         except DataError:
             raise
+        except PermissionError:
+            raise _no_permission(p) from None
         except (OSError, pa.ArrowException, ValueError) as exc:
             raise DataError(f"数据表文件 {p.name} 已损坏,无法读取。{zh}",
                             f"The table file {p.name} is corrupt and cannot be read ({type(exc).__name__}). {en}") from None
@@ -219,6 +223,12 @@ class Dataset:
                 if hashlib.file_digest(fh, "sha256").hexdigest() != digest:
                     return False
         return True
+
+
+def _no_permission(path: Path) -> DataError:
+    return DataError(f"没有权限读取 {path}。请让管理员给您读取这个数据集的权限,或用您自己生成的数据集(`{REBUILD_CLI}`)。",
+                     f"No permission to read {path}. Ask an administrator for read access to this dataset, or "
+                     f"build your own (`{REBUILD_CLI}`).")
 
 
 class _Connection:
