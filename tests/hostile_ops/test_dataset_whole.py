@@ -10,7 +10,7 @@ import pytest
 from conftest import assert_one_sentence, run_o2o
 
 import o2o
-from o2o.data import check
+from o2o.data.commands import estimated_mb
 from o2o.data.schema import PANEL_TABLES, TABLES, arrow_schema
 from o2o.errors import DataError
 
@@ -86,6 +86,8 @@ def test_a_scale_2_build_loads_and_checks_clean(tmp_path):
     for table in PANEL_TABLES:
         for part in _parts(out, table):
             assert pq.read_schema(part).remove_metadata().equals(arrow_schema(table)), (table, part.name)
+    size_mb = sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) / 2**20
+    assert abs(size_mb - estimated_mb(2)) / size_mb < 0.25, (size_mb, estimated_mb(2))  # the figure a refusal states
     ds = o2o.load(out)
     assert len(ds.shares) == ds.meta["row_counts"]["shares"] > 0
     assert set(TABLES) == set(ds.meta["row_counts"])
