@@ -68,3 +68,14 @@ def test_a_port_in_use_gets_one_sentence(command):
 def test_an_address_this_machine_does_not_have_gets_one_sentence():
     proc = run_o2o("app", "--no-preheat", "--ip", "203.0.113.7", "--port", "18866", timeout=60)
     assert_one_sentence(proc, "203.0.113.7", "--ip")
+
+
+def test_the_documented_ranges_are_the_enforced_ones():
+    from conftest import ROOT
+
+    from o2o.grading.commands import MIN_CELL_S, MIN_MEMORY_MB, MIN_NOTEBOOK_S
+
+    text = (ROOT / "course" / "INSTRUCTOR.md").read_text(encoding="utf-8")
+    assert f"`--cell-timeout` under {MIN_CELL_S:g} s" in text and f"小于 {MIN_CELL_S:g} 秒" in text
+    assert f"`--notebook-timeout` under {MIN_NOTEBOOK_S:g} s" in text and f"小于 {MIN_NOTEBOOK_S:g} 秒" in text
+    assert f"`--memory-mb` under {MIN_MEMORY_MB}" in text and f"小于 {MIN_MEMORY_MB}" in text
