@@ -15,8 +15,8 @@ The rules:
 - Anything else is refused with a sentence naming the folder and the flag (``--replace``).
   With the flag, the foreign folder is not deleted but moved aside to a visible sibling
   ``NAME.replaced-YYYYmmdd-HHMMSS`` and the sentence says where.
-- Never, even with the flag: the filesystem root, the home folder, a folder holding a ``.git``,
-  the current working folder or one of its parents.
+- Never, even with the flag: the filesystem root, the home folder, a folder holding a ``.git``
+  (at any depth), the current working folder or one of its parents.
 - Work happens in a hidden temporary sibling ``.NAME.o2o-tmp-PID`` (marked), renamed into
   place at the end; the owned folder it replaces is renamed aside and only then removed.
   Leftovers of interrupted runs (marked siblings whose process is gone) are removed by
@@ -124,6 +124,12 @@ def check_target(out: str | os.PathLike, replace: bool = False, flag: str = "--r
             f"不会替换文件夹 {path}:{reason[0]}。请换一个新的输出文件夹。",
             f"Will not replace the folder {path}: {reason[1]}. Choose a new output folder.")
     foreign = foreign_files(path)
+    nested_git = next((f for f in foreign if ".git" in Path(f).parts), None)
+    if nested_git is not None:
+        raise OutputFolderError(
+            f"不会替换文件夹 {path}:它里面有 git 仓库({nested_git.split('.git')[0]}.git)。请换一个新的输出文件夹。",
+            f"Will not replace the folder {path}: it holds a git repository ({nested_git.split('.git')[0]}.git). "
+            "Choose a new output folder.")
     if foreign and not replace:
         example = foreign[0]
         raise OutputFolderError(

@@ -79,6 +79,17 @@ def test_replace_never_takes_a_folder_holding_the_working_folder_or_a_repository
     assert snapshot(tmp_path) == before
 
 
+def test_replace_never_takes_a_folder_with_a_repository_deeper_inside(tmp_path):
+    projects = tmp_path / "projects"
+    _scratch_checkout(projects)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    before = snapshot(projects)
+    proc = run_o2o("bundle", "--out", str(projects), "--replace", cwd=elsewhere)
+    assert_one_sentence(proc, str(projects), "checkout/.git")
+    assert snapshot(projects) == before
+
+
 def test_a_file_or_a_link_as_output_is_refused(tmp_path, user_folder):
     f = tmp_path / "a-file"
     f.write_text("keep\n", encoding="utf-8")
