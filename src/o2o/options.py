@@ -14,6 +14,8 @@ import ipaddress
 import math
 import socket
 
+from o2o.errors import O2OError
+
 
 def bounded_int(name: str, low: int, high: int):
     """An argparse type: a whole number from ``low`` to ``high``."""
@@ -67,8 +69,6 @@ def address_type(text: str) -> str:
 
 def check_bindable(ip: str, port: int) -> None:
     """Raise :class:`o2o.errors.O2OError` unless ``ip:port`` can be listened on now."""
-    from o2o.errors import O2OError
-
     family = socket.AF_INET6 if ":" in ip else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:

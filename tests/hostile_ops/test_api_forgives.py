@@ -67,7 +67,7 @@ def test_load_with_something_that_is_not_a_path(bad):
 
 
 def test_build_refuses_numpy_bools_and_out_of_range_scale(tmp_path):
-    from o2o.data import build
+    from o2o.casegen import build
 
     for kwargs in ({"scale": np.bool_(True)}, {"scale": 0}, {"scale": 10**6}, {"seed": -1}, {"scale": 2.0}):
         with pytest.raises(O2OError):

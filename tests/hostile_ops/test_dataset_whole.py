@@ -10,7 +10,7 @@ import pytest
 from conftest import assert_one_sentence, run_o2o
 
 import o2o
-from o2o.data.commands import estimated_mb
+from o2o.casegen.commands import estimated_mb
 from o2o.data.schema import PANEL_TABLES, TABLES, arrow_schema
 from o2o.errors import DataError
 

@@ -11,6 +11,7 @@ the data, instead of a stack of library errors.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from .schema import DATASET_VERSION, TABLES, pandera_schema
+from .schema import DATASET_VERSION, TABLES, arrow_schema, pandera_schema
 
 REBUILD = "make data"
 REBUILD_CLI = "o2o data build"
@@ -102,8 +103,6 @@ class Dataset:
     def scan(self, name: str):
         """A lazy :class:`pyarrow.dataset.Dataset` over a table, for aggregating big data without loading it."""
         import pyarrow.dataset as pads
-
-        from .schema import arrow_schema
 
         return pads.dataset([str(f) for f in self._checked_parts(name)], format="parquet", schema=arrow_schema(name))
 
@@ -194,8 +193,6 @@ class Dataset:
     def _refuse_changed_parts(self, name: str, parts: list[Path]) -> None:
         """A part file that differs from what was built is refused (a copy of another part would
         pass every schema check and silently double rows)."""
-        import hashlib
-
         files = self.meta.get("files", {})
         for f in parts:
             rel = f.relative_to(self.path).as_posix()
@@ -212,8 +209,6 @@ class Dataset:
         The generator validates each table against the schema before writing it and records the
         file's SHA-256 in meta.json; a file with the same hash needs no second validation (hashing
         is ~20x cheaper than validating). Any other file is validated in full."""
-        import hashlib
-
         files = self.meta.get("files", {})
         for f in (sorted(p.glob("*.parquet")) if p.is_dir() else [p]):
             digest = files.get(str(f.relative_to(self.path)))

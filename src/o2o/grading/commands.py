@@ -8,6 +8,7 @@ from pathlib import Path
 
 from o2o.errors import GradingError, O2OError
 from o2o.options import bounded_float, bounded_int
+from o2o.safeio import check_target
 
 #: sensible ranges: below them a correct submission would be recorded as a failure
 MIN_CELL_S, MIN_NOTEBOOK_S, MAX_NOTEBOOK_S = 5.0, 30.0, 6 * 3600.0
@@ -53,6 +54,7 @@ def _grade(args: argparse.Namespace) -> int:
             "未评分,成绩库未改动。",
             f"--cell-timeout ({args.cell_timeout:g} s) must not exceed --notebook-timeout "
             f"({args.notebook_timeout:g} s); nothing was graded and the gradebook is unchanged.")
+    # lazy: `o2o bundle` shares this module and never needs the grader (CLI start-up)
     from .classgrade import grade_class
     from .sandbox import Limits
 
@@ -70,9 +72,7 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _bundle(args: argparse.Namespace) -> int:
-    from o2o.safeio import check_target
-
-    from .bundle import build_bundle
+    from .bundle import build_bundle  # lazy: `o2o grade` shares this module and never needs the bundler (CLI start-up)
 
     check_target(args.out, replace=args.replace)  # before any work
     out = build_bundle(Path(args.out), course_dir=Path(args.course_dir) if args.course_dir else None,

@@ -18,16 +18,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..data import calibration as cal
+from ..data.check import _sha256
+from ..data.load import validate_table
+from ..data.schema import DATASET_VERSION, PANEL_TABLES, TABLES, arrow_schema
 from ..errors import DataError
 from ..safeio import fresh_folder
-from . import calibration as cal
-from .check import _sha256, generator_fingerprint
+from ..scenes.history import simulate_history
+from ..scenes.world import World
 from .chain import assign_pilot, choose_panel, make_products, make_staff_and_squads, make_stores, product_popularity
 from .panel import StoreInputs, generate_store
 from .sales import (DATES, assemble_daily, baseline_daily, chain_tier_shares, fans_monthly_aggregate,
                     store_levels)
+from .fingerprint import generator_fingerprint
 from .scenes_gen import make_scenes
-from .schema import DATASET_VERSION, PANEL_TABLES, TABLES, arrow_schema
 
 PANEL_STORES_PER_SCALE = 6
 CHUNK_STORES = 8
@@ -44,8 +48,6 @@ CODEC = {"daily_sales": "zstd"}
 def _write(df: pd.DataFrame, path: Path, name: str | None = None) -> None:
     """Validate ``df`` against its table's schema, then write it (so every shipped file passed the schema)."""
     if name is not None:
-        from .load import validate_table
-
         validate_table(name, df, path.parent)
     path.parent.mkdir(parents=True, exist_ok=True)
     # one explicit schema per table: every part of a partitioned table gets the same Arrow types
@@ -83,8 +85,6 @@ def check_scale_seed(scale, seed) -> tuple[int, int]:
 
 
 def _build_into(tmp: Path, scale: int, seed: int, progress: bool, full: bool) -> None:
-    from ..scenes.history import simulate_history
-    from ..scenes.world import World
     rng = np.random.default_rng([seed, 0])
 
     stores = make_stores(rng)
