@@ -174,3 +174,14 @@ def test_leftovers_of_interrupted_runs_are_cleaned_but_nothing_else(tmp_path):
     removed = clean_leftovers(out)
     assert removed == [marked] and not marked.exists()
     assert unmarked.exists() and alive.exists()
+
+
+def test_data_docs_never_overwrites_a_users_file(user_folder, tmp_path):
+    notes = user_folder / "sub" / "notes.txt"
+    before = snapshot(user_folder)
+    assert_one_sentence(run_o2o("data", "docs", "--out", str(notes)), str(notes), "--out")
+    assert snapshot(user_folder) == before
+    fresh = tmp_path / "README.md"
+    for _ in range(2):  # a new file, then its own earlier version: both written
+        assert run_o2o("data", "docs", "--out", str(fresh)).returncode == 0
+    assert fresh.read_text(encoding="utf-8").startswith("# 数据字典")

@@ -193,9 +193,24 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_docs(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path(dataset.default_data_dir()).parent / "README.md"
-    out.write_text(render_readme(), encoding="utf-8")
+    text = render_readme()
+    if out.is_symlink() or out.is_dir() or (out.exists() and not _is_dictionary(out, text)):
+        raise DataError(
+            f"{out} 已存在,而且不是本工具生成的数据字典;为免覆盖,已停止。请用 --out 换一个文件名。",
+            f"{out} exists and is not a data dictionary this kit wrote; stopped so as not to overwrite it. "
+            "Choose another file name with --out.")
+    tmp = out.with_name(f".{out.name}.o2o-tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
     print(f"数据字典已写入 / data dictionary written: {out}")
     return 0
+
+
+def _is_dictionary(path: Path, text: str) -> bool:
+    """Whether ``path`` starts with the data dictionary's title line (an earlier ``o2o data docs``)."""
+    first = text.split("\n", 1)[0].encode("utf-8")
+    with open(path, "rb") as f:
+        return f.read(len(first)) == first
 
 
 def cmd_info(args: argparse.Namespace) -> int:
