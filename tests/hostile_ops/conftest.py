@@ -25,7 +25,11 @@ def run_o2o(*args: str, cwd: Path | None = None, env: dict | None = None, user: 
     if user is not None:
         pw = pwd.getpwnam(user)
         cmd = ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--clear-groups", "--", *cmd]
-    return subprocess.run(cmd, cwd=cwd or ROOT, env=full_env, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(cmd, cwd=cwd or ROOT, env=full_env, capture_output=True, text=True, timeout=timeout)
+    # whatever the case, success or refusal: never the report reserved for true bugs
+    assert "Unexpected error" not in proc.stderr and "意外错误" not in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
 
 
 def assert_one_sentence(proc: subprocess.CompletedProcess, *words: str) -> str:
