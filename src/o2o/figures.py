@@ -177,7 +177,7 @@ def unmarked_numbers(nb) -> list[str]:
     for index, source in _cells(nb):
         text = _CODE.sub(" ", source)
         # drop each marked number together with its marker, then every other tag and link target
-        text = re.sub(rf"(?:{_NUMBER})[^\d<>]{{0,6}}?<!--\s*(?:fig|given)\s*:.*?-->", " ", text, flags=re.DOTALL)
+        text = re.sub(rf"(?:{_NUMBER}|{_WORDS.pattern})[^\d<>]{{0,6}}?<!--\s*(?:fig|given|claim)\s*:.*?-->", " ", text, flags=re.DOTALL)
         text = _MARKER.sub(" ", text)
         text = _LINK_TARGET.sub(" ", text)
         hits = [m for m in _QUANTITY.finditer(text) if not _CALENDAR.match(m.group(0))]
