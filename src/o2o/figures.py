@@ -161,10 +161,10 @@ def check_figures(nb, values: dict) -> list[str]:
 
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]*>")
-# a number with a unit that states a quantity
-_QUANTITY = re.compile(rf"(?<![A-Za-z\d.,_])(?:¥\s?)?(?:{_NUMBER})\s*(?:%|‰|万元|亿元|万|亿|元|家|个|人次|人|场|倍|位|名|笔|张|单)")
+# a number with a unit that states a quantity (a self-check's tolerance, ±0.5, states none)
+_QUANTITY = re.compile(rf"(?<![A-Za-z\d.,_±])(?:¥\s?)?(?:{_NUMBER})\s*(?:%|‰|万元|亿元|万|亿|元|家|个|人次|人|场|倍|位|名|笔|张|单)")
 # a decimal with no unit is a measured value too (0.81 元, R = 0.5)
-_DECIMAL = re.compile(r"(?<![A-Za-z\d.,_])\d+\.\d+(?![A-Za-z\d.])")
+_DECIMAL = re.compile(r"(?<![A-Za-z\d.,_±])\d+\.\d+(?![A-Za-z\d.])")
 # quantities in words hide figures as well: 一成, 三成, 上百万元, 几百元, 两倍 (几倍? 几成? ask, they state nothing)
 _WORDS = re.compile(r"[一二两三四五六七八九十半]+成(?![员功为本果立]|纯熟)|上[百千万亿]+(?:万)?元?|[几数][十百千万亿]+[万亿]?[元人家次场]?|一两[天个场次]|[一二两三四五六七八九十]+倍")
 # calendar and syllabus forms, never data: 第18讲, 2015年, 12月, 1–20讲, 36讲, 5W
