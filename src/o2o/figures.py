@@ -167,6 +167,8 @@ _QUANTITY = re.compile(rf"(?<![A-Za-z\d.,_±])(?:¥\s?)?(?:{_NUMBER})\s*(?:%|‰
 _DECIMAL = re.compile(r"(?<![A-Za-z\d.,_±])\d+\.\d+(?![A-Za-z\d.])")
 # quantities in words hide figures as well: 一成, 三成, 上百万元, 几百元, 两倍 (几倍? 几成? ask, they state nothing)
 _WORDS = re.compile(r"[一二两三四五六七八九十半]+成(?![员功为本果立]|纯熟)|上[百千万亿]+(?:万)?元?|[几数][十百千万亿]+[万亿]?[元人家次场]?|一两[天个场次]|[一二两三四五六七八九十]+倍")
+# statistical conventions, not data: a 95% confidence interval
+_CONVENTION = re.compile(r"9[05]\s*%\s*(?:的\s*)?(?=置信|confidence|CI\b)")
 # calendar and syllabus forms, never data: 第18讲, 2015年, 12月, 1–20讲, 36讲, 5W
 _CALENDAR = re.compile(r"^(?:¥\s?)?\d+\s*(?:讲|年|月|日|号|点|小时|分钟|天|周|W|w)")
 
@@ -180,6 +182,7 @@ def unmarked_numbers(nb) -> list[str]:
         text = re.sub(rf"(?:{_NUMBER}|{_WORDS.pattern})[^\d<>]{{0,6}}?<!--\s*(?:fig|given|claim)\s*:.*?-->", " ", text, flags=re.DOTALL)
         text = _MARKER.sub(" ", text)
         text = _LINK_TARGET.sub(" ", text)
+        text = _CONVENTION.sub(" ", text)
         hits = [m for m in _QUANTITY.finditer(text) if not _CALENDAR.match(m.group(0))]
         covered = {i for m in hits for i in range(m.start(), m.end())}
         hits += [m for m in _DECIMAL.finditer(text) if m.start() not in covered]
