@@ -1,0 +1,69 @@
+"""Judgment exercises: the data decides the right option, every wrong option is rejected with its reason."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from o2o.analysis import fans, judgments, member_channels, organisation, pilot, scene_outcomes, spread
+from o2o.judgment import Judgment
+
+
+def _verdicts(j: Judgment, capsys) -> dict[str, tuple[bool, str]]:
+    out = {}
+    for key in j.options:
+        ok = j.check(key)
+        out[key] = (ok, capsys.readouterr().out)
+    return out
+
+
+def _assert_fair(j: Judgment, capsys, expected: str) -> None:
+    assert j.correct == expected
+    for key, (ok, said) in _verdicts(j, capsys).items():
+        assert ok == (key == expected), (key, said)
+        assert said.startswith("✓" if ok else "✗")
+        assert j.reasons[key][0] in said, "the printed line carries that option's reason"
+
+
+def test_a_judgment_never_raises_and_reads_letters_kindly(capsys):
+    j = judgments.fan_tier_yardstick()
+    for bad in (None, "", "  ", 3, ["B"], "Z", "BB"):
+        assert j.check(bad) is False
+        assert capsys.readouterr().out.startswith("✗")
+    assert j.check(" ｂ ") and j.check("(B)")
+    with pytest.raises(ValueError):
+        Judgment("x", {"A": "a"}, "B", {"A": ("", "")})
+
+
+@pytest.fixture(scope="module")
+def quality(dataset):
+    return member_channels.channel_quality(dataset.members, dataset.member_tiers)
+
+
+def test_lesson_judgments_on_the_data(dataset, quality, capsys):
+    scenes = scene_outcomes.scene_totals(dataset.scenes, dataset.scene_daily)
+    _assert_fair(judgments.budget_by_mode(scene_outcomes.compare_by(scenes, "mode")), capsys, "B")
+    _assert_fair(judgments.channel_focus(quality), capsys, "A")
+    mix, moves = fans.tier_mix(dataset), fans.transition_matrix(dataset)
+    growth = mix.sum(axis=1).iloc[-1] / mix.sum(axis=1).iloc[0]
+    _assert_fair(judgments.flat_tier_mix(fans.tier_share_table(mix), moves, growth), capsys, "B")
+    _assert_fair(judgments.seed_question(spread.cascades(dataset)), capsys, "C")
+    _assert_fair(judgments.core_spreaders(spread.sender_concentration(dataset)), capsys, "B")
+    _assert_fair(judgments.before_after_claim(pilot.naive_vs_did(dataset)), capsys, "B")
+    _assert_fair(judgments.why_run_scenes(organisation.firepower_menu(dataset.scenes, dataset.scene_daily)), capsys, "B")
+    _assert_fair(judgments.partner_members(quality), capsys, "B")
+    _assert_fair(judgments.fan_tier_yardstick(), capsys, "B")
+
+
+def test_the_right_option_follows_the_data(quality, capsys):
+    """Change the data and the right answer changes with it: the checks are not hard-coded."""
+    same = quality.copy()
+    same.loc[same["join_channel"] == "异业合作", "engaged_share"] = float(
+        same.loc[same["join_channel"] == "门店二维码", "engaged_share"].iloc[0])
+    assert judgments.partner_members(same).correct == "A"
+    concentrated = pd.DataFrame({"转发者累计占比(%)": [10.0, 50.0, 100.0], "转发累计占比(%)": [80.0, 95.0, 100.0]})
+    assert judgments.core_spreaders(concentrated).correct == "A"
+    two_seeds = pd.DataFrame({"seed_type": ["店员", "会员", "会员"], "size": [3, 8, 10]})
+    assert judgments.seed_question(two_seeds).correct == "B"
+    paying = pd.DataFrame({"margin_per_yuan": [1.2, 1.4, 0.9]})
+    assert judgments.why_run_scenes(paying).correct == "A"
