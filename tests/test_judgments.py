@@ -67,3 +67,32 @@ def test_the_right_option_follows_the_data(quality, capsys):
     assert judgments.seed_question(two_seeds).correct == "B"
     paying = pd.DataFrame({"margin_per_yuan": [1.2, 1.4, 0.9]})
     assert judgments.why_run_scenes(paying).correct == "A"
+
+
+def test_more_lesson_judgments_on_the_data(dataset, capsys):
+    from o2o.analysis import categories, factors, growth, online_offline, payments, portfolio, realtime, rhythms, rollout
+    from o2o.analysis import scenes_history as sh
+    from o2o.scenes import World
+
+    d = dataset
+    _assert_fair(judgments.identity_trend(online_offline.monthly_member_share(d.daily_sales),
+                                          online_offline.monthly_mobile_share(d.transactions)), capsys, "A")
+    _assert_fair(judgments.identity_difference(factors.member_vs_guest(d.transactions)), capsys, "B")
+    from o2o.analysis import communities
+    per_store = communities.fans_vs_sales(d.store_fans_monthly, d.daily_sales)
+    _assert_fair(judgments.fans_and_sales(communities.sales_by_fan_quartile(per_store)), capsys, "B")
+    _assert_fair(judgments.payment_and_spend(payments.method_profile(d.transactions)), capsys, "B")
+    matrix = categories.category_roles(categories.category_matrix(d.transaction_items, d.products))
+    _assert_fair(judgments.traffic_category(matrix), capsys, "B")
+    week = rhythms.weekday_index(d.daily_sales, d.stores, by="format")
+    _assert_fair(judgments.weekend_scene(week.pivot(index="format", columns="weekday_zh", values="index")), capsys, "B")
+    _assert_fair(judgments.fast_but_profitable(sh.who_what_table(sh.scene_outcomes(d))), capsys, "B")
+    _assert_fair(judgments.early_call(realtime.early_signal(d, max_day=4)), capsys, "B")
+    by_cohort = growth.sales_by_cohort(d.stores, d.daily_sales, since="2015-01-01")
+    _assert_fair(judgments.growth_source(growth.growth_bridge(by_cohort)), capsys, "B")
+    _assert_fair(judgments.leader_effect(rollout.effect_by(d, "leader_capability")), capsys, "B")
+    world = World.from_dataset(d)
+    store = portfolio.portfolio_store(d)
+    plan = portfolio.example_portfolio(world, store, start="2015-09-01", gap_days=30)
+    spacing = portfolio.spacing_comparison(plan, world, gaps=(0, 28), draws=30, seed=35)
+    _assert_fair(judgments.spacing_choice(spacing), capsys, "B")

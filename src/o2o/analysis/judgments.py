@@ -15,7 +15,9 @@ from ._frames import require
 from .spread import top_share
 
 __all__ = ["budget_by_mode", "channel_focus", "flat_tier_mix", "seed_question", "core_spreaders",
-           "before_after_claim", "fan_tier_yardstick", "why_run_scenes", "partner_members"]
+           "before_after_claim", "fan_tier_yardstick", "why_run_scenes", "partner_members", "identity_trend",
+           "identity_difference", "fans_and_sales", "payment_and_spend", "traffic_category", "weekend_scene",
+           "fast_but_profitable", "early_call", "growth_source", "leader_effect", "spacing_choice"]
 
 
 def _pct(x: float) -> str:
@@ -28,7 +30,7 @@ def budget_by_mode(by_mode: pd.DataFrame) -> Judgment:
     m = by_mode.set_index("mode")["margin_per_yuan"]
     keys = {"A": "点对面", "B": "点对点", "C": "混合"}
     best = max(keys, key=lambda k: m[keys[k]])
-    reasons = {k: (f"{v}场景每花一元带回 {m[v]:.2f} 元增量毛利" + ("，三类中最高。" if k == best else f",不如{keys[best]}的 {m[keys[best]]:.2f} 元;触达多不等于回报高。"),
+    reasons = {k: (f"{v}场景每花一元带回 {m[v]:.2f} 元增量毛利" + (",三类中最高。" if k == best else f",不如{keys[best]}的 {m[keys[best]]:.2f} 元;触达多不等于回报高。"),
                    f"{v} scenes return {m[v]:.2f} per yuan" + (", the highest." if k == best else f", less than {m[keys[best]]:.2f}."))
                for k, v in keys.items()}
     return Judgment("预算投向", {k: f"{v}场景" for k, v in keys.items()}, best, reasons)
@@ -159,3 +161,132 @@ def partner_members(quality: pd.DataFrame, partner: str = "异业合作", refere
     options = {"A": "差不多一样活跃", "B": "明显更不活跃", "C": "明显更活跃"}
     reasons = {k: ((("对:" if k == correct else "") + said[0] + "。"), said[1]) for k in options}
     return Judgment("异业会员的质量", options, correct, reasons)
+
+
+# ------------------------------------------------------------------ more lessons: claims checked against a table
+
+
+def _pick(name: str, options: dict[str, str], correct: str, reasons: dict[str, tuple[str, str]]) -> Judgment:
+    return Judgment(name, options, correct, reasons)
+
+
+def identity_trend(members_by_month: pd.DataFrame, mobile_by_month: pd.DataFrame) -> Judgment:
+    """Lesson 1: which statement about online identity on offline tickets does the data support?"""
+    m, p = members_by_month["member_ticket_share"], mobile_by_month["mobile_share"]
+    dm, dp = float(m.iloc[-1] - m.iloc[0]), float(p.iloc[-1] - p.iloc[0])
+    correct = "A" if dm > 0.01 and dp > 0.01 else ("B" if dp > 0.01 else "C")
+    said = (f"会员小票占比 {m.iloc[0]:.1%}→{m.iloc[-1]:.1%},移动支付 {p.iloc[0]:.1%}→{p.iloc[-1]:.1%}。",
+            f"member tickets {m.iloc[0]:.1%}→{m.iloc[-1]:.1%}, mobile {p.iloc[0]:.1%}→{p.iloc[-1]:.1%}.")
+    options = {"A": "会员小票和移动支付的占比都在上升", "B": "只有移动支付在上升", "C": "两者一年里都没怎么变"}
+    return _pick("线上身份走进门店", options, correct, {k: said for k in options})
+
+
+def identity_difference(member_vs_guest: pd.DataFrame) -> Judgment:
+    """Lesson 4: where do members differ from anonymous customers?"""
+    t = member_vs_guest.set_index("customer")
+    ticket = float(t.loc["会员", "avg_ticket_yuan"] / t.loc["非会员", "avg_ticket_yuan"] - 1)
+    mobile = float(t.loc["会员", "mobile_share"] - t.loc["非会员", "mobile_share"])
+    spend, pay = abs(ticket) >= 0.05, mobile >= 0.05
+    correct = "C" if spend and pay else ("A" if spend else "B")
+    said = (f"客单价相差 {ticket:+.1%},移动支付占比相差 {mobile * 100:+.1f} 个百分点。",
+            f"ticket {ticket:+.1%}, mobile share {mobile * 100:+.1f} points.")
+    options = {"A": "会员每次花得更多", "B": "会员花得差不多,但更多用手机付款、可以被认出来", "C": "两方面都明显不同"}
+    return _pick("身份带来了什么", options, correct, {k: said for k in options})
+
+
+def fans_and_sales(quartiles: pd.DataFrame) -> Judgment:
+    """Lesson 6: stores with more engaged fans sell more; may we say fan work brings sales?"""
+    s = quartiles["sales_per_day"]
+    rising = bool(s.is_monotonic_increasing) and float(s.iloc[-1] / s.iloc[0]) > 1.2
+    options = {"A": "可以:粉丝多的门店卖得多,所以多经营粉丝就能带来生意",
+               "B": "不可以:这是相关;生意好的门店本来就更容易积累粉丝,要有对照的比较", "C": "不可以:两者没有关系"}
+    said = f"日均销售额从最少一组的 {s.iloc[0]:,.0f} 元到最多一组的 {s.iloc[-1]:,.0f} 元"
+    reasons = {"A": (said + ",但相关不等于因果。", "correlation is not causation."),
+               "B": ("对:" + said + ",方向可能是反的,第23讲的对照比较才能回答。", "right: a controlled comparison is needed."),
+               "C": (said + ",两者明显相关。" if rising else said + "。", "they are clearly related." if rising else "")}
+    return _pick("粉丝与生意", options, "B" if rising else "C", reasons)
+
+
+def payment_and_spend(profile: pd.DataFrame) -> Judgment:
+    """Lesson 9: will the shift to mobile payment make customers spend more?"""
+    t = profile.set_index("payment_method")
+    spread_ = float(t["avg_ticket_yuan"].max() / t["avg_ticket_yuan"].min() - 1)
+    gap = float(t.loc[["微信支付", "支付宝"], "member_share"].mean() - t.loc["现金", "member_share"])
+    correct = "B" if spread_ < 0.03 else "A"
+    said = (f"各支付方式的客单价最多相差 {spread_:.1%};移动支付顾客中会员的比例比现金高 {gap * 100:.1f} 个百分点。",
+            f"tickets differ by at most {spread_:.1%}; mobile payers are {gap * 100:.1f} points more often members.")
+    options = {"A": "会:移动支付的客单价更高", "B": "不会:花多少差不多,变的是企业能不能认出顾客"}
+    return _pick("支付方式与花费", options, correct, {k: said for k in options})
+
+
+def traffic_category(matrix: pd.DataFrame) -> Judgment:
+    """Lesson 11: which category should lead a "bring people in" scene?"""
+    t = matrix.set_index("category")
+    top_sales, top_pen = str(t["sales_yuan"].idxmax()), str(t["penetration"].idxmax())
+    options = {"A": f"{top_sales}:销售额最大", "B": f"{top_pen}:出现在最多的小票里"}
+    if top_sales == top_pen:
+        options = {"A": f"{top_sales}:销售额最大、渗透率也最高", "B": "毛利率最高的品类"}
+    reasons = {"A": (f"{top_sales}销售额最大,但只出现在 {t.loc[top_sales, 'penetration']:.1%} 的小票里。",
+                     f"{top_sales} sells most but is in {t.loc[top_sales, 'penetration']:.1%} of tickets."),
+               "B": (f"对:{top_pen}出现在 {t.loc[top_pen, 'penetration']:.1%} 的小票里,最常把人带进门。",
+                     f"right: {top_pen} is in {t.loc[top_pen, 'penetration']:.1%} of tickets.")}
+    if top_sales == top_pen:
+        reasons = {"A": ("对:它既卖得最多,也最常出现在小票里。", "right."), "B": ("毛利率高不等于能把人带进门。", "margin is not traffic.")}
+        return _pick("引流品", options, "A", reasons)
+    return _pick("引流品", options, "B", reasons)
+
+
+def weekend_scene(heat: pd.DataFrame) -> Judgment:
+    """Lesson 12: a weekend promotion: office or community stores?"""
+    weekend = heat[["周六", "周日"]].mean(axis=1) / heat[["周一", "周二", "周三", "周四", "周五"]].mean(axis=1)
+    office, community = float(weekend["写字楼"]), float(weekend["社区"])
+    correct = "B" if community > office else "A"
+    said = (f"周末与工作日之比:写字楼 {office:.2f},社区 {community:.2f}。", f"weekend/weekday: office {office:.2f}, community {community:.2f}.")
+    options = {"A": "写字楼门店", "B": "社区门店"}
+    return _pick("周末促销放在哪", options, correct, {k: said for k in options})
+
+
+def fast_but_profitable(who_what: pd.DataFrame) -> Judgment:
+    """Lesson 21: squads launch faster; does that mean every squad scene pays?"""
+    m = who_what["每元成本增量毛利"]
+    both_below = bool((m < 1).all())
+    options = {"A": "是:一线更快、更准,所以场景都赚钱", "B": "不是:快和准提高了转化,但每元毛利仍不到一元"}
+    said = (f"每元成本增量毛利:小分队 {m.get('一线小分队', float('nan')):.2f},总部 {m.get('总部市场部', float('nan')):.2f}。",
+            f"margin per yuan: squads {m.get('一线小分队', float('nan')):.2f}, HQ {m.get('总部市场部', float('nan')):.2f}.")
+    return _pick("快就等于赚钱?", options, "B" if both_below else "A", {k: said for k in options})
+
+
+def early_call(early: pd.DataFrame) -> Judgment:
+    """Lesson 24: must HQ wait until a scene ends to judge it?"""
+    day1 = float(early.loc[1, "排名一致率(%)"])
+    options = {"A": "要:结束前的数据不可靠", "B": "不必:头一两天的数据已经和最终结果大体一致"}
+    said = (f"只看第 1 天,{day1:.1f}% 的场景被判断对了“好于/差于中位数”。", f"day 1 alone calls {day1:.1f}% of scenes right.")
+    return _pick("什么时候能下判断", options, "B" if day1 >= 75 else "A", {k: said for k in options})
+
+
+def growth_source(bridge: pd.DataFrame) -> Judgment:
+    """Lesson 31: where did December's extra sales over January come from?"""
+    inner, outer = float(bridge["yuan"].iloc[1]), float(bridge["yuan"].iloc[2])
+    options = {"A": "主要来自存量门店做得更好(内生)", "B": "主要来自年内新开的门店(外延)"}
+    said = (f"存量门店贡献 {inner / 1e6:.1f} 百万元,新开门店 {outer / 1e6:.1f} 百万元。",
+            f"existing stores {inner / 1e6:.1f} m, new stores {outer / 1e6:.1f} m.")
+    return _pick("增长从哪里来", options, "B" if outer > inner else "A", {k: said for k in options})
+
+
+def leader_effect(by_leader: pd.DataFrame) -> Judgment:
+    """Lesson 34: does the pilot's effect differ with the squad leader's capability?"""
+    overlap = float(by_leader["ci_low"].max()) < float(by_leader["ci_high"].min())
+    options = {"A": "能力较高的班长效果明显更好", "B": "看不出差别:两组的置信区间重叠"}
+    said = ("各组效果:" + ",".join(f"{r.leader_capability} {r.effect:+.1%}({r.ci_low:+.1%}–{r.ci_high:+.1%})"
+                                  for r in by_leader.itertuples()) + "。", "the groups' intervals " + ("overlap." if overlap else "do not overlap."))
+    return _pick("班长能力与试点效果", options, "B" if overlap else "A", {k: said for k in options})
+
+
+def spacing_choice(spacing: pd.DataFrame) -> Judgment:
+    """Lesson 35: three scenes back to back, or four weeks apart?"""
+    loss = spacing.set_index("gap_days")["fatigue_loss"]
+    tight, wide = float(loss.iloc[0]), float(loss.iloc[-1])
+    options = {"A": "背靠背连着做,趁热打铁", "B": "隔几周再做下一个,给粉丝喘息的时间"}
+    said = (f"背靠背时疲劳吃掉 {tight:.0%} 的增量毛利,隔 {int(loss.index[-1])} 天只有 {wide:.0%}。",
+            f"back to back fatigue costs {tight:.0%}, {int(loss.index[-1])} days apart {wide:.0%}.")
+    return _pick("场景之间隔多久", options, "B" if wide < tight else "A", {k: said for k in options})
