@@ -96,3 +96,22 @@ def test_more_lesson_judgments_on_the_data(dataset, capsys):
     plan = portfolio.example_portfolio(world, store, start="2015-09-01", gap_days=30)
     spacing = portfolio.spacing_comparison(plan, world, gaps=(0, 28), draws=30, seed=35)
     _assert_fair(judgments.spacing_choice(spacing), capsys, "B")
+
+
+def test_judgments_of_lessons_5_to_28(dataset, capsys):
+    from o2o.analysis import fragments, network, pilot as pl
+    from o2o.analysis import scenes_history as sh
+
+    d = dataset
+    _assert_fair(judgments.interaction_yardstick(), capsys, "B")
+    _assert_fair(judgments.pilot_region(network.sales_by_format(d.stores, d.daily_sales)), capsys, "B")
+    ledger = sh.scene_outcomes(d)
+    summary = sh.summary_by(ledger, ["scene_type", "initiator"]).rename(columns={"每元成本增量毛利": "margin_per_yuan"})
+    _assert_fair(judgments.why_run_scenes(summary), capsys, "B")
+    _assert_fair(judgments.personalisation_returns(fragments.by_personalization(fragments.scene_performance(d))),
+                 capsys, "B")
+    _assert_fair(judgments.interval_reading(pl.pilot_effects(d)), capsys, "B")
+    _assert_fair(judgments.p2p_worth(sh.way_why_worth(d, ledger)), capsys, "A")
+    _assert_fair(judgments.what_stays_central(), capsys, "B")
+    _assert_fair(judgments.reached_stage({1: 85, 2: 70, 3: 90, 4: 40, 5: 20}), capsys, "B")
+    assert judgments.reached_stage({1: 85, 2: 81, 3: 79, 4: 90, 5: 90}).correct == "C"

@@ -17,7 +17,9 @@ from .spread import top_share
 __all__ = ["budget_by_mode", "channel_focus", "flat_tier_mix", "seed_question", "core_spreaders",
            "before_after_claim", "fan_tier_yardstick", "why_run_scenes", "partner_members", "identity_trend",
            "identity_difference", "fans_and_sales", "payment_and_spend", "traffic_category", "weekend_scene",
-           "fast_but_profitable", "early_call", "growth_source", "leader_effect", "spacing_choice"]
+           "fast_but_profitable", "early_call", "growth_source", "leader_effect", "spacing_choice",
+           "interaction_yardstick", "pilot_region", "personalisation_returns", "interval_reading", "p2p_worth",
+           "what_stays_central", "reached_stage"]
 
 
 def _pct(x: float) -> str:
@@ -290,3 +292,84 @@ def spacing_choice(spacing: pd.DataFrame) -> Judgment:
     said = (f"背靠背时疲劳吃掉 {tight:.0%} 的增量毛利,隔 {int(loss.index[-1])} 天只有 {wide:.0%}。",
             f"back to back fatigue costs {tight:.0%}, {int(loss.index[-1])} days apart {wide:.0%}.")
     return _pick("场景之间隔多久", options, "B" if wide < tight else "A", {k: said for k in options})
+
+
+def interaction_yardstick() -> Judgment:
+    """Lesson 5: which measure shows interaction, rather than reach? (method)"""
+    options = {"A": "触达人数", "B": "每触达一人带来的转发次数(转发率)", "C": "场景的总花费"}
+    reasons = {"A": ("触达多少人是“点对面”的尺子,说明不了有没有互动。", "reach measures broadcast, not interaction."),
+               "B": ("对:被触达的人愿意转给别人,才是互动;它也是 5W 中“为何传播”的依据。",
+                     "right: people passing it on is interaction (the 5W's Why)."),
+               "C": ("花费是投入,不是互动。", "cost is an input, not interaction.")}
+    return Judgment("互动用哪把尺子", options, "B", reasons)
+
+
+def pilot_region(by_format: pd.DataFrame) -> Judgment:
+    """Lesson 7: may a pilot go where stores sell the most?"""
+    t = by_format.groupby("format").agg(stores=("stores", "sum"), sales=("sales_per_store_day", "mean"))
+    top = str(t["sales"].idxmax())
+    share = float(t.loc[top, "stores"] / t["stores"].sum())
+    options = {"A": f"可以:选单店销售最高的{top}门店,最容易做出成绩",
+               "B": f"不宜:{top}门店只占全网一小部分,试点的经验要能推广到多数门店"}
+    said = (f"{top}门店单店销售最高,但只占全网门店的 {share:.1%}。", f"{top} stores sell most but are {share:.1%} of the network.")
+    return _pick("试点放在哪", options, "B" if share < 0.2 else "A", {k: said for k in options})
+
+
+def personalisation_returns(by_band: pd.DataFrame) -> Judgment:
+    """Lesson 17: the most personalised band converts a little less than the one below; is personalising useless?"""
+    c = by_band["每千次触达成交"]
+    options = {"A": "没用:最高一档反而不如较高一档", "B": "有用,但回报递减:从最低档到较高档成交大增,再往上不再增加",
+               "C": "看不出任何关系"}
+    lift = float(c.iloc[-2] / c.iloc[0])
+    said = (f"每千次触达成交:最低档 {c.iloc[0]:.1f},较高档 {c.iloc[-2]:.1f},最高档 {c.iloc[-1]:.1f}。",
+            f"buyers per 1,000 reached: {c.iloc[0]:.1f}, {c.iloc[-2]:.1f}, {c.iloc[-1]:.1f}.")
+    correct = "B" if lift > 2 and c.iloc[-1] <= c.iloc[-2] * 1.05 else ("C" if lift < 1.2 else "B")
+    return _pick("个性化有没有用", options, correct, {k: said for k in options})
+
+
+def interval_reading(effects: pd.DataFrame) -> Judgment:
+    """Lesson 18: how to read the sales estimate and its 95% interval."""
+    r = effects.iloc[0]
+    lo, hi, est = float(r["95%下限(%)"]), float(r["95%上限(%)"]), float(r["估计作用(%)"])
+    options = {"A": f"试点的作用就是 {est:.1f}%,一点不差", "B": f"作用很可能在 {lo:.1f}% 到 {hi:.1f}% 之间,不太可能是 0",
+               "C": "区间有宽度,所以说明不了什么"}
+    reasons = {"A": ("估计值总有误差,区间说的就是误差有多大。", "an estimate always has an error; the interval shows how large."),
+               "B": (f"对:区间 {lo:.1f}%–{hi:.1f}% 不含 0。" if lo > 0 else f"区间 {lo:.1f}%–{hi:.1f}% 含 0。",
+                     f"the interval {lo:.1f}–{hi:.1f}%."),
+               "C": (f"区间 {lo:.1f}%–{hi:.1f}% 很窄,而且不含 0:它说明了很多。", f"the interval {lo:.1f}–{hi:.1f}% is narrow.")}
+    return Judgment("怎样读置信区间", options, "B" if lo > 0 else "C", reasons)
+
+
+def p2p_worth(www: pd.DataFrame, cut: float = 0.5) -> Judgment:
+    """Lesson 22: do scenes spread mostly point to point return more per yuan?"""
+    p2p = www["点对点触达占比"] > cut
+    hi, lo = float(www.loc[p2p, "每元成本增量毛利"].mean()), float(www.loc[~p2p, "每元成本增量毛利"].mean())
+    options = {"A": "是:点对点为主的场景每元毛利更高", "B": "不是:两类差不多", "C": "相反:广告为主的更高"}
+    said = (f"点对点为主的场景平均每元毛利 {hi:.2f},其他场景 {lo:.2f}。", f"{hi:.2f} against {lo:.2f} per yuan.")
+    correct = "A" if hi > lo * 1.1 else ("C" if lo > hi * 1.1 else "B")
+    return _pick("点对点与回报", options, correct, {k: said for k in options})
+
+
+def what_stays_central() -> Judgment:
+    """Lesson 25: after decisions move to the front line, what should stay with headquarters? (method)"""
+    options = {"A": "所有营销决策都交给一线", "B": "品牌调性、价格底线和跨店资源留在总部,现场的场景交给一线",
+               "C": "所有营销决策仍由总部做,一线只执行"}
+    reasons = {"A": ("讲座说品牌的“化妆”由市场部策划;全部下放会丢掉品牌和价格的一致。",
+                     "the lecture keeps brand 'make-up' with marketing."),
+               "B": ("对:第18讲让市场部负责品牌调性,让一线在现场快速决策和执行。", "right: brand at HQ, scenes at the front line."),
+               "C": ("这正是第18讲要颠覆的“总部策划、一线执行”。", "this is the model lecture 18 overturns.")}
+    return Judgment("哪些决策留在总部", options, "B", reasons)
+
+
+def reached_stage(mastery: dict[int, float], threshold: float = 80.0) -> Judgment:
+    """Lesson 28: which stage has an organisation reached, under the article's 八成纯熟 gate?"""
+    reached = 1
+    for stage in sorted(mastery):
+        if stage == reached and mastery[stage] >= threshold and stage < 5:
+            reached = stage + 1
+    options = {chr(64 + k): f"第{k}阶段" for k in range(1, 6)}
+    correct = chr(64 + reached)
+    said = ("各阶段掌握度:" + ",".join(f"{k} {v:.0f}%" for k, v in sorted(mastery.items()))
+            + f";前面每一阶段都达到 {threshold:.0f}% 才算到达下一阶段,所以是第{reached}阶段。",
+            f"every earlier stage must reach {threshold:.0f}%: stage {reached}.")
+    return _pick("到了哪个阶段", options, correct, {k: said for k in options})
