@@ -115,3 +115,36 @@ def test_judgments_of_lessons_5_to_28(dataset, capsys):
     _assert_fair(judgments.what_stays_central(), capsys, "B")
     _assert_fair(judgments.reached_stage({1: 85, 2: 70, 3: 90, 4: 40, 5: 20}), capsys, "B")
     assert judgments.reached_stage({1: 85, 2: 81, 3: 79, 4: 90, 5: 90}).correct == "C"
+
+
+def test_judgments_of_the_remaining_lessons(dataset, capsys):
+    import pandas as pd
+
+    from o2o.analysis import organisation as org, scorecard
+    from o2o.analysis import scenes_history as sh
+    from o2o.maturity import QUESTIONNAIRE, assess
+
+    d = dataset
+    _assert_fair(judgments.panel_members(d.stores, d.members), capsys, "B")
+    _assert_fair(judgments.funnel_yardstick(), capsys, "B")
+    report = sh.battle_report(sh.scene_outcomes(d), ["交易", "支付"])
+    pay = report.xs("支付", level=0)["每元成本增量毛利"]
+    _assert_fair(judgments.payment_battle(report), capsys, "ABC"[list(pay.index).index(pay.idxmax())])
+    ready = org.captain_readiness(d.stores, d.staff, d.squads, d.daily_sales, d.scenes, d.scene_daily,
+                                  profit_end="2015-07-31", scenes_from="2015-08-01",
+                                  staff_cost_per_month=3000, capability_cut=0.8)
+    summary = org.readiness_summary(ready)
+    _assert_fair(judgments.readiness_first(summary), capsys, "A")
+    monthly = org.pilot_monthly(d.stores, d.daily_sales, d.scenes)
+    t = org.before_after(monthly, "sales_per_store_day")
+    did_table = pd.DataFrame([{"试点前(试点)": t.loc["试点", "before"], "试点后(试点)": t.loc["试点", "after"],
+                               "试点前(对照)": t.loc["对照", "before"], "试点后(对照)": t.loc["对照", "after"],
+                               "双重差分估计的增幅": t.attrs["did_pct"]}])
+    _assert_fair(judgments.shareholder_credit(did_table), capsys, "B")
+    _assert_fair(judgments.convection_target(), capsys, "B")
+    card = scorecard.store_scorecard(d.stores, d.daily_sales, d.store_fans_monthly, d.scenes)
+    dongguan = card[(card["city"] == "东莞") & (card["ownership"] == "直营")].sort_values("score", ignore_index=True)
+    one = scorecard.store_card(card, int(dongguan["store_id"].iloc[len(dongguan) // 2]))
+    _assert_fair(judgments.weakest_metric(one), capsys, "C")
+    example = {item.id: (2 if item.reverse else 4) for item in QUESTIONNAIRE}
+    _assert_fair(judgments.first_step(assess(example)), capsys, "A")
