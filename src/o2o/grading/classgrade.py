@@ -20,6 +20,7 @@ from typing import Any, Iterable
 
 from o2o.errors import GradingError
 
+from .feedback import sanitize_notebook
 from .gradebook_io import backup, sqlite_path, write_student
 from .sandbox import Limits, assert_hidden, check_sandbox, default_readonly_paths
 from .spec import build_specs, spec_to_dict
@@ -116,8 +117,6 @@ def _students(coursedir: Any, assignment: str, only: Iterable[str] | None) -> li
 def _write_autograded(coursedir: Any, assignment: str, student: str, submitted: str,
                       result: StudentResult, release_sources: dict[str, dict[str, str]]) -> None:
     import json
-
-    from .feedback import sanitize_notebook
 
     dest = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
     dest.parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .spec import CellSpec, NotebookSpec
+from .trusted import strip_hidden
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,4 @@ def repair(nb: dict[str, Any] | None, spec: NotebookSpec) -> tuple[dict[str, Any
 
 
 def _public_forms(source: str) -> set[str]:
-    from .trusted import strip_hidden
-
     return {source.strip(), strip_hidden(source).strip()}
