@@ -9,6 +9,8 @@ from pathlib import Path
 
 import psutil
 import pytest
+from hostile_ops_helpers import ROOT  # also puts tests/browser (o2o_browser) on the import path
+from o2o_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, SIMULATOR
 
 from o2o.apps.launch import AppServer
 
@@ -24,8 +26,6 @@ def _kernel_process(kernel_id: str) -> psutil.Process:
 
 @pytest.fixture(scope="module")
 def server(dataset_dir):
-    from o2o_browser import ARTIFACTS, ROOT
-
     env = {"O2O_DATA_DIR": str(dataset_dir), "PYTHONUNBUFFERED": "1"}
     with AppServer(["scene-simulator", "--pool-size", "1"], env=env, cwd=ROOT,
                    log_path=ARTIFACTS / "hostile-kernel-death-server.log", timeout=180) as srv:
@@ -34,8 +34,6 @@ def server(dataset_dir):
 
 @pytest.fixture(scope="module")
 def browser():
-    from o2o_browser import CHROMIUM, CHROMIUM_ARGS
-
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         pytest.skip(f"Chromium not found at {CHROMIUM}")
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -47,8 +45,6 @@ def browser():
 
 def test_a_killed_kernel_shows_the_notice_and_reload_brings_the_app_back(browser, server):
     """On a phone (alumni open the apps there); the frozen-kernel test below runs on a desktop viewport."""
-    from o2o_browser import SIMULATOR
-
     viewport = {"width": 390, "height": 844}
     ctx = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=True, has_touch=True)
     page = ctx.new_page()
@@ -79,8 +75,6 @@ def test_a_killed_kernel_shows_the_notice_and_reload_brings_the_app_back(browser
 
 def test_a_stopped_kernel_that_does_not_answer_shows_the_notice(browser, server):
     """A kernel that is alive but frozen (SIGSTOP): the click gets no answer; the notice says so."""
-    from o2o_browser import SIMULATOR
-
     ctx = browser.new_context(viewport={"width": 1366, "height": 1000}, locale="zh-CN")
     page = ctx.new_page()
     page.set_default_timeout(90_000)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import assert_one_sentence, run_o2o
+from hostile_ops_helpers import assert_one_sentence, run_o2o
 
 import o2o
 from o2o.casegen.commands import estimated_mb

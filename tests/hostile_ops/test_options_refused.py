@@ -6,7 +6,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from conftest import assert_one_sentence, run_o2o, snapshot
+from hostile_ops_helpers import assert_one_sentence, run_o2o, snapshot
 
 
 @pytest.fixture()
@@ -71,7 +71,7 @@ def test_an_address_this_machine_does_not_have_gets_one_sentence():
 
 
 def test_the_documented_ranges_are_the_enforced_ones():
-    from conftest import ROOT
+    from hostile_ops_helpers import ROOT
 
     from o2o.grading.commands import MIN_CELL_S, MIN_MEMORY_MB, MIN_NOTEBOOK_S
 

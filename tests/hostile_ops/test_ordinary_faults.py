@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import assert_one_sentence, run_o2o
+from hostile_ops_helpers import assert_one_sentence, run_o2o
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="simulating another user or a small disk needs root")
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import assert_one_sentence, run_o2o, snapshot
+from hostile_ops_helpers import assert_one_sentence, run_o2o, snapshot
 
 from o2o.errors import O2OError
 from o2o.safeio import MARKER, OutputFolderError, check_target, clean_leftovers, fresh_folder
