@@ -15,7 +15,7 @@ ARGS        ?=
 
 PYTEST_FLAGS := -p o2o.pytest_ci --continue-on-collection-errors --durations=15
 
-.PHONY: help lab test data data-big app bench grade bundle frontend env data-ensure clean distclean
+.PHONY: help lab test data data-big app game bench grade bundle frontend env data-ensure clean distclean
 
 help: ## 显示所有目标 / list all targets
 	@echo "O2O践行 课程工具包 / O2O practice course kit"
@@ -23,7 +23,7 @@ help: ## 显示所有目标 / list all targets
 	@echo
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
-	@echo "变量 / variables: SCALE=$(SCALE) (data-big), FULL=1 (data-big), PYTEST_ARGS=..., ARGS=... (lab/app/grade/bundle/bench)"
+	@echo "变量 / variables: SCALE=$(SCALE) (data-big), FULL=1 (data-big), YES=1 (data-big above scale 16), PYTEST_ARGS=..., ARGS=... (lab/app/grade/bundle/bench)"
 
 lab: env data-ensure ## 打开课程(中文 JupyterLab)/ open the course in JupyterLab (Chinese UI)
 	$(BIN)/o2o lab $(ARGS)
@@ -35,10 +35,13 @@ data: env ## 重新生成默认数据集 / rebuild the default dataset
 	$(BIN)/o2o data build
 
 data-big: env ## 生成放大数据集到 datasets/scale-N / build a scaled dataset into datasets/scale-N (SCALE=16)
-	$(BIN)/o2o data build --scale $(SCALE) --out datasets/scale-$(SCALE) $(if $(FULL),--full)
+	$(BIN)/o2o data build --scale $(SCALE) --out datasets/scale-$(SCALE) $(if $(FULL),--full --yes-big) $(if $(YES),--yes-big)
 
 app: env data-ensure ## 用 Voila 提供交互应用 / serve the Voila apps
 	$(BIN)/o2o app $(ARGS)
+
+game: env data-ensure ## 班长战争课堂游戏 / serve the class game (ARGS="--host 0.0.0.0 --port 8890")
+	$(BIN)/o2o game $(ARGS)
 
 bench: env data-ensure ## 运行 benchmarks/bench_*.py,结果写入 benchmarks/results / run the benchmarks
 	$(BIN)/python benchmarks/run_all.py $(ARGS)
