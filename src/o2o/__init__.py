@@ -16,8 +16,13 @@ __version__ = "0.1.0"
 _sys.modules.setdefault("rfc3987_syntax", None)
 
 
-def load(path=None, validate: bool = True):
-    """Open the course dataset (default: ``datasets/default``). See :func:`o2o.data.load`."""
-    from .data.load import load as _load  # lazy: `import o2o` (so every `o2o.errors` import) stays free of pandas
+def load(path=None, validate: bool = True, variant: str | None = None, secret_file=None):
+    """Open the course dataset (default: ``datasets/default``), seen through the student's variant.
 
-    return _load(path, validate=validate)
+    Without a configured variant this is the shared base case (:func:`o2o.data.load`). In a student's
+    server the hub sets ``O2O_VARIANT_KEY``; the instructor opens any student's variant with
+    ``o2o.load(variant="student id", secret_file="...")``. See :mod:`o2o.data.variants`.
+    """
+    from .data.variants import load as _load  # lazy: `import o2o` (so every `o2o.errors` import) stays free of pandas
+
+    return _load(path, validate=validate, variant=variant, secret_file=secret_file)
