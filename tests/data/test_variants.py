@@ -59,7 +59,7 @@ def test_key_is_hmac_of_id_under_secret_and_parameters_stay_in_documented_ranges
         v = V.from_key(V.variant_key(SECRET, f"student-{i}"))
         assert V.SALES_LIFT_RANGE[0] <= v.sales_lift <= V.SALES_LIFT_RANGE[1]
         assert V.MEMBER_LIFT_RANGE[0] <= v.member_lift <= V.MEMBER_LIFT_RANGE[1]
-        assert v.q1_month in V.Q1_MONTHS and 0 <= v.store_pick < V.N_STORE_PICKS
+        assert 0 <= v.store_pick < V.N_STORE_PICKS
 
 
 def test_same_id_and_secret_give_identical_bytes(dataset_dir, variants):
@@ -116,7 +116,7 @@ def test_base_case_without_configuration_is_the_dataset_on_disk(dataset_dir, dat
     ds = o2o.load(dataset_dir, validate=False)
     assert ds.variant is V.BASE and "variant" not in ds.meta
     assert V.q2_store(ds) == int(dataset.stores.query("in_panel and pilot_group == '试点'")["store_id"].min())
-    assert len(V.q1_months(ds)) == 12
+    assert len(V.q1_scenes(ds)) == int((ds.scenes["initiator"] == "一线小分队").sum())
 
 
 def test_where_the_key_comes_from(dataset_dir, secret_file, monkeypatch):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..data.variants import q1_months, q2_store
+from ..data.variants import q1_scenes, q2_store
 from ..scenes import did, evaluate_history, pilot_panel
 
 #: answer cell -> how close a number must be to count as the same answer (the hidden test's tolerance);
@@ -20,9 +20,8 @@ M4_TOLERANCE: dict[str, float | None] = {"q1-answer": None, "q2-answer": None, "
 
 
 def m4_q1(ds: Any) -> tuple[int, str]:
-    """Question 1: the top squad scene (incremental margin) launched in the variant's months, and its weakest W."""
-    sc = ds.scenes
-    squad = sc[(sc["initiator"] == "一线小分队") & sc["launch_date"].dt.month.isin(q1_months(ds))]
+    """Question 1: the top squad scene (incremental margin) among the variant's candidates, and its weakest W."""
+    squad = q1_scenes(ds)
     daily = ds.scene_daily
     margin = daily[daily["scene_id"].isin(squad["scene_id"])].groupby("scene_id")["incremental_margin_yuan"].sum()
     scene_id = int(margin.idxmax())

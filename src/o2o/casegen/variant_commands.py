@@ -65,7 +65,7 @@ def _key(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     ds = V.load(args.data, validate=False, variant=args.student, secret_file=_secret_file(args))
-    out = {"student": args.student, **ds.variant.as_dict(), "q1_months": list(V.q1_months(ds)),
+    out = {"student": args.student, **ds.variant.as_dict(), "q1_scenes": V.q1_scenes(ds)["scene_id"].astype(int).tolist(),
            "q2_store": V.q2_store(ds), "pilot_truth": ds.meta.get("pilot_truth", {})}
     out.pop("key")
     print(V.describe(ds))

@@ -117,10 +117,10 @@ def _variants_section() -> list[str]:
         "| 参数 parameter | 基础数据 base case | 学生版本 variant (uniform) |\n|---|---|---|",
         f"| 试点对日销售额的植入效应 pilot effect on daily sales | {cal.PILOT_SALES_EFFECT:g} | {lo_s:g} – {hi_s:g} |",
         f"| 试点对每日新增会员的植入效应 pilot effect on new members | {cal.PILOT_MEMBER_EFFECT:g} | {lo_m:g} – {hi_m:g} |",
-        f"| 作业四第1题复盘的场景上线月份 assignment 4 q1 launch month | 全年 whole year | "
-        f"{V.Q1_MONTHS[0]} – {V.Q1_MONTHS[-1]} |",
-        f"| 作业四第2题的门店 assignment 4 q2 store | 编号最小的试点面板门店 lowest pilot panel store | "
-        f"{cal.N_PILOT} 家试点门店之一 one of the {cal.N_PILOT} pilot stores |",
+        "| 作业四第2题的门店 assignment 4 q2 store | 编号最小的试点面板门店 lowest pilot panel store | "
+        "小分队发起过场景的试点门店之一 a pilot store whose squad launched a scene |",
+        "| 作业四第1题复盘的场景 assignment 4 q1 scenes | 全部小分队场景 every squad scene | "
+        "该门店小分队发起的场景 the scenes of that store's squad |",
         "",
         "每个版本的 `meta.json` 视图(`ds.meta[\"pilot_truth\"]`)写明它自己的植入效应;"
         "场景历史(包括亏钱的小分队场景)与基础数据相同。 Each variant's `ds.meta[\"pilot_truth\"]` states its own "

@@ -5,8 +5,8 @@ A variant is derived from the course's secret and a student id::
     key = HMAC-SHA256(secret, "o2o-variant-v1" + NUL + student_id)      (64 hex digits)
 
 The key seeds ``np.random.default_rng``, which draws the variant's parameters (:class:`Variant`):
-the shareholder pilot's planted effects on sales and on new members, the month whose squad scenes
-assignment 4's first question reviews, and the pilot store its second question designs for.
+the shareholder pilot's planted effects on sales and on new members, and the pilot store whose squad
+scenes assignment 4's first question reviews and for which its second question designs a scene.
 The instructor, holding the secret, rebuilds any student's variant; a student, holding at most
 their own key, learns nothing about another's.
 
@@ -57,7 +57,6 @@ MIN_SECRET_BYTES = 16
 #: The documented ranges a variant's parameters are drawn from (uniform; months and ranks uniform integers).
 SALES_LIFT_RANGE = (0.04, 0.14)      # the pilot's planted effect on daily sales (base case: 0.08)
 MEMBER_LIFT_RANGE = (0.15, 0.50)     # the pilot's planted effect on new members per day (base case: 0.30)
-Q1_MONTHS = tuple(range(1, 13))     # the launch month of the squad scenes question 1 reviews (base: whole year)
 N_STORE_PICKS = 2**31                # the assignment-4 store: pilot store number (pick mod number of pilot stores)
 
 
@@ -72,7 +71,6 @@ class Variant:
     key: str | None
     sales_lift: float
     member_lift: float
-    q1_month: int | None      # None: the whole year (base case)
     store_pick: int | None    # None: the lowest-numbered pilot panel store (base case)
 
     @property
@@ -84,7 +82,7 @@ class Variant:
         return {**asdict(self), "label": self.label}
 
 
-BASE = Variant(None, cal.PILOT_SALES_EFFECT, cal.PILOT_MEMBER_EFFECT, None, None)
+BASE = Variant(None, cal.PILOT_SALES_EFFECT, cal.PILOT_MEMBER_EFFECT, None)
 
 
 def _bad_id(student_id: object) -> VariantError:
@@ -160,9 +158,8 @@ def from_key(key: str | None) -> Variant:
     rng = np.random.default_rng([int(key[i:i + 8], 16) for i in range(0, 64, 8)])
     sales = round(float(rng.uniform(*SALES_LIFT_RANGE)), 4)
     members = round(float(rng.uniform(*MEMBER_LIFT_RANGE)), 4)
-    month = int(rng.choice(Q1_MONTHS))
     pick = int(rng.integers(0, N_STORE_PICKS))
-    return Variant(key, sales, members, month, pick)
+    return Variant(key, sales, members, pick)
 
 
 def _base_truth(meta: dict) -> tuple[float, float, str]:
@@ -231,30 +228,40 @@ def load(path=None, validate: bool = True, variant: str | None = None,
 
 # ---------------------------------------------------------------- what the questions use
 
-def q1_months(ds: Dataset) -> tuple[int, ...]:
-    """The launch months of the squad scenes assignment 4's first question reviews."""
-    v = getattr(ds, "variant", BASE)
-    return tuple(range(1, 13)) if v.q1_month is None else (v.q1_month,)
-
-
 def q2_store(ds: Dataset) -> int:
-    """Assignment 4's store: one of the pilot stores, picked by the variant (base case: the lowest-numbered
-    pilot panel store)."""
+    """Assignment 4's store: one of the pilot stores whose squad launched at least one scene, picked by the
+    variant (base case: the lowest-numbered pilot panel store)."""
     v = getattr(ds, "variant", BASE)
     st = ds.stores
     pilot = st["pilot_group"] == "试点"
-    ids = np.sort(st.loc[pilot & (st["in_panel"] if v.store_pick is None else True), "store_id"].to_numpy())
+    if v.store_pick is None:
+        ids = np.sort(st.loc[pilot & st["in_panel"], "store_id"].to_numpy())
+    else:
+        sc = ds.scenes
+        active = sc.loc[sc["initiator"] == "一线小分队", "store_id"].dropna().astype("int64").unique()
+        ids = np.sort(st.loc[pilot & st["store_id"].isin(active), "store_id"].to_numpy())
     if len(ids) == 0:
         raise DataError("数据集中没有试点门店。", "The dataset has no pilot store.")
     return int(ids[0] if v.store_pick is None else ids[v.store_pick % len(ids)])
 
 
+def q1_scenes(ds: Dataset) -> pd.DataFrame:
+    """The squad scenes assignment 4's first question reviews: every squad scene (base case), or those of
+    the variant's store."""
+    sc = ds.scenes
+    squad = sc[sc["initiator"] == "一线小分队"]
+    if getattr(ds, "variant", BASE).store_pick is None:
+        return squad
+    return squad[squad["store_id"] == q2_store(ds)]
+
+
 def describe(ds: Dataset) -> str:
     """Two lines naming the numbers a student's questions use (printed by the assignment's setup cell)."""
     v = getattr(ds, "variant", BASE)
-    months = q1_months(ds)
-    when = "全年" if len(months) == 12 else f"{months[0]} 月"
-    when_en = "the whole year" if len(months) == 12 else f"month {months[0]}"
-    return (f"你的数据版本 {v.label}:第1题看 {when} 上线的小分队场景;第2题的门店 STORE = {q2_store(ds)}。\n"
-            f"Your data variant {v.label}: question 1 reviews squad scenes launched in {when_en}; "
-            f"question 2's store STORE = {q2_store(ds)}.")
+    store = q2_store(ds)
+    which = "全部小分队场景" if v.store_pick is None else f"门店 {store} 的小分队发起的 {len(q1_scenes(ds))} 个场景"
+    which_en = ("every squad scene" if v.store_pick is None
+                else f"the {len(q1_scenes(ds))} scenes launched by store {store}'s squad")
+    return (f"你的数据版本 {v.label}:第1题的候选场景 Q1_SCENES 是{which};第2题的门店 STORE = {store}。\n"
+            f"Your data variant {v.label}: question 1 reviews {which_en} (Q1_SCENES); "
+            f"question 2's store STORE = {store}.")
