@@ -17,11 +17,12 @@ _sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def load(path=None, validate: bool = True, variant: str | None = None, secret_file=None):
-    """Open the course dataset (default: ``datasets/default``), seen through the student's variant.
+    """Open the course dataset (default: ``datasets/default``).
 
-    Without a configured variant this is the shared base case (:func:`o2o.data.load`). In a student's
-    server the hub sets ``O2O_VARIANT_KEY``; the instructor opens any student's variant with
-    ``o2o.load(variant="student id", secret_file="...")``. See :mod:`o2o.data.variants`.
+    ``variant=None``: the shared base case every lesson uses. ``variant="own"``: this server's student's
+    own variant (an assignment's notebook; the hub sets ``O2O_VARIANT_KEY`` per student, ``o2o grade`` per
+    submission; the base case when variants are off). ``variant="<student id>"`` with the course secret:
+    the instructor opening that student's variant. See :mod:`o2o.data.variants`.
     """
     from .data.variants import load as _load  # lazy: `import o2o` (so every `o2o.errors` import) stays free of pandas
 

@@ -115,6 +115,9 @@ def test_base_case_without_configuration_is_the_dataset_on_disk(dataset_dir, dat
         monkeypatch.delenv(k, raising=False)
     ds = o2o.load(dataset_dir, validate=False)
     assert ds.variant is V.BASE and "variant" not in ds.meta
+    assert o2o.load(dataset_dir, validate=False, variant="own").variant is V.BASE   # variants off
+    monkeypatch.setenv(V.ENV_KEY, V.variant_key(SECRET, "s01"))
+    assert o2o.load(dataset_dir, validate=False).variant is V.BASE   # lessons keep the shared case
     assert V.q2_store(ds) == int(dataset.stores.query("in_panel and pilot_group == '试点'")["store_id"].min())
     assert len(V.q1_scenes(ds)) == int((ds.scenes["initiator"] == "一线小分队").sum())
 
@@ -127,12 +130,12 @@ def test_where_the_key_comes_from(dataset_dir, secret_file, monkeypatch):
     assert o2o.load(dataset_dir, validate=False, variant="s02", secret_file=secret_file).variant.key == want
     # a hub sets the student's key in their server (never the secret)
     monkeypatch.setenv(V.ENV_KEY, want.upper())
-    assert o2o.load(dataset_dir, validate=False).variant.key == want
+    assert o2o.load(dataset_dir, validate=False, variant="own").variant.key == want
     monkeypatch.delenv(V.ENV_KEY)
     # a single-user setup: student id and secret file
     monkeypatch.setenv(V.ENV_STUDENT, "s02")
     monkeypatch.setenv(V.ENV_SECRET_FILE, str(secret_file))
-    assert o2o.load(dataset_dir, validate=False).variant.key == want
+    assert o2o.load(dataset_dir, validate=False, variant="own").variant.key == want
 
 
 @pytest.mark.parametrize("setup, words", [
@@ -147,7 +150,7 @@ def test_bad_configuration_is_one_clear_sentence(dataset_dir, secret_file, monke
     for k, v in setup.items():
         monkeypatch.setenv(k, str(secret_file) if v == "SECRET" else v)
     with pytest.raises(V.VariantError) as e:
-        o2o.load(dataset_dir, validate=False)
+        o2o.load(dataset_dir, validate=False, variant="own")
     assert words in e.value.en and e.value.zh
 
 

@@ -20,15 +20,20 @@ exactly ``log`` of that ratio: the pilot still helps, the DiD still recovers it,
 scenes (including the squad scenes that lose money) are the base's. Ticket-level tables of the panel
 stores keep the base's rows; the questions that use a variant read ``daily_sales``.
 
-Where the key comes from (:func:`resolve_key`), first match wins:
+Which variant ``o2o.load(variant=...)`` opens (:func:`resolve_key`):
 
-1. ``o2o.load(variant="<student id>")`` with the secret file (``secret_file=`` or
-   ``$O2O_COURSE_SECRET_FILE``): the instructor opening a student's variant;
-2. ``$O2O_VARIANT_KEY``: the key itself, set by the hub for each student's server and by ``o2o grade``
-   for each student's sandbox (a student's server never needs the secret);
-3. ``$O2O_STUDENT_ID`` and ``$O2O_COURSE_SECRET_FILE``: a single-user setup where the kit may read the
-   secret (an instructor's ``make lab``);
-4. otherwise the shared base case.
+* ``None`` (the default): the shared base case. Lessons load it, so the figures their prose quotes
+  (checked by the tests) hold for every student;
+* ``"own"``: this server's student, as the environment says (the assignments' notebooks and their hidden
+  tests ask for it), first match wins:
+
+  1. ``$O2O_VARIANT_KEY``: the key itself, set by the hub for each student's server and by ``o2o grade``
+     for each student's sandbox and trusted side (a student's server never needs the secret);
+  2. ``$O2O_STUDENT_ID`` and ``$O2O_COURSE_SECRET_FILE``: a single-user setup where the kit may read the
+     secret (an instructor's ``make lab``);
+  3. neither: the base case (variants are off);
+* any other string: that student id, with the secret file (``secret_file=`` or
+  ``$O2O_COURSE_SECRET_FILE``): the instructor opening a student's variant.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ from .load import Dataset
 ENV_KEY = "O2O_VARIANT_KEY"
 ENV_STUDENT = "O2O_STUDENT_ID"
 ENV_SECRET_FILE = "O2O_COURSE_SECRET_FILE"
+OWN = "own"   # o2o.load(variant="own"): this server's student
 _DOMAIN = b"o2o-variant-v1\0"
 _KEY_RE = re.compile(r"^[0-9a-f]{64}$")
 MIN_SECRET_BYTES = 16
@@ -131,10 +137,12 @@ def check_key(key: str) -> str:
 
 def resolve_key(variant: str | None = None, secret_file: str | os.PathLike | None = None,
                 env: dict | None = None) -> str | None:
-    """The variant key to use (see the module's docstring for the order), or ``None`` for the base case."""
+    """The variant key to use (see the module's docstring), or ``None`` for the base case."""
     env = os.environ if env is None else env
     secret_path = secret_file or env.get(ENV_SECRET_FILE)
-    if variant is not None:
+    if variant is None:
+        return None
+    if variant != OWN:
         if not secret_path:
             raise VariantError(f"要打开学生 {str(variant)[:40]} 的数据版本,需要课程密钥文件(secret_file= 或 {ENV_SECRET_FILE})。",
                                f"Opening student {str(variant)[:40]}'s variant needs the course secret file "
@@ -222,7 +230,8 @@ class VariantDataset(Dataset):
 
 def load(path=None, validate: bool = True, variant: str | None = None,
          secret_file: str | os.PathLike | None = None) -> VariantDataset:
-    """Open the dataset through the variant :func:`resolve_key` finds (the base case when none is configured)."""
+    """Open the dataset: the base case (``variant=None``), this server's student's (``"own"``), or a named
+    student's (instructor, with the secret). See :func:`resolve_key`."""
     return VariantDataset(path, validate=validate, variant=from_key(resolve_key(variant, secret_file)))
 
 
