@@ -69,6 +69,13 @@ def test_same_id_and_secret_give_identical_bytes(dataset_dir, variants):
     assert _digest(variants["s01"].daily_sales) != _digest(variants["s02"].daily_sales)
 
 
+def test_a_variant_sharing_an_open_base_has_the_same_bytes_and_leaves_the_base_alone(dataset, variants):
+    before = _digest(dataset.daily_sales)
+    shared = V.VariantDataset(validate=False, variant=variants["s02"].variant, base=dataset)
+    assert _digest(shared.daily_sales) == _digest(variants["s02"].daily_sales)
+    assert shared.stores is dataset.stores and _digest(dataset.daily_sales) == before
+
+
 def test_a_variant_only_changes_pilot_stores_after_the_pilot_start(dataset, variants):
     base, var = dataset.daily_sales, variants["s01"].daily_sales
     pilot = dataset.stores.loc[dataset.stores["pilot_group"] == "试点", "store_id"]

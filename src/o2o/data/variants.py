@@ -202,11 +202,17 @@ def overlay_daily_sales(df: pd.DataFrame, pilot_ids: np.ndarray, variant: Varian
 
 
 class VariantDataset(Dataset):
-    """The shared dataset seen through one student's variant (``ds.variant`` holds its parameters)."""
+    """The shared dataset seen through one student's variant (``ds.variant`` holds its parameters).
 
-    def __init__(self, path=None, validate: bool = True, variant: Variant = BASE) -> None:
-        super().__init__(path, validate=validate)
+    ``base``: an open dataset whose tables this one shares in memory (an instructor going through a class's
+    variants in one process); only ``daily_sales`` is copied, to be rescaled. Shared tables are the same
+    DataFrame objects: read them, do not modify them.
+    """
+
+    def __init__(self, path=None, validate: bool = True, variant: Variant = BASE, base: Dataset | None = None) -> None:
+        super().__init__(base.path if base is not None and path is None else path, validate=validate)
         self.variant = variant
+        self._base = base
         if variant.key is not None:
             truth = dict(self.meta.get("pilot_truth", {}))
             base_sales = float(truth.get("sales_effect", cal.PILOT_SALES_EFFECT))
@@ -217,7 +223,13 @@ class VariantDataset(Dataset):
             self.meta = {**self.meta, "pilot_truth": truth, "variant": variant.label}
 
     def _read(self, name: str) -> pd.DataFrame:
-        df = super()._read(name)
+        if self._base is not None:
+            df = self._base.table(name)
+            if name != "daily_sales" or self.variant.key is None:
+                return df
+            df = df.copy()
+        else:
+            df = super()._read(name)
         if name == "daily_sales" and self.variant.key is not None:
             st = self.table("stores")
             pilot = st.loc[st["pilot_group"] == "试点", "store_id"].to_numpy()

@@ -100,8 +100,9 @@ def variant_answers(root: str | Path, assignment: str, secret_file: str | Path, 
     secret = V.read_secret(secret_file)
     students = _students(root, assignment)
     expected = {}
+    base = V.VariantDataset(data, validate=False)   # read once; each variant shares it and copies daily_sales
     for s in students:
-        ds = V.VariantDataset(data, validate=False, variant=V.from_key(V.variant_key(secret, s)))
+        ds = V.VariantDataset(validate=False, variant=V.from_key(V.variant_key(secret, s)), base=base)
         expected[s] = compute(ds)
     rows = []
     for s in students:
