@@ -111,7 +111,9 @@ def test_judgments_of_lessons_5_to_28(dataset, capsys):
     _assert_fair(judgments.personalisation_returns(fragments.by_personalization(fragments.scene_performance(d))),
                  capsys, "B")
     _assert_fair(judgments.interval_reading(pl.pilot_effects(d)), capsys, "B")
-    _assert_fair(judgments.p2p_worth(sh.way_why_worth(d, ledger)), capsys, "A")
+    from o2o.analysis import fivew_history
+
+    _assert_fair(judgments.p2p_worth(fivew_history.way_why_worth(d, ledger)), capsys, "A")
     _assert_fair(judgments.what_stays_central(), capsys, "B")
     _assert_fair(judgments.reached_stage({1: 85, 2: 70, 3: 90, 4: 40, 5: 20}), capsys, "B")
     assert judgments.reached_stage({1: 85, 2: 81, 3: 79, 4: 90, 5: 90}).correct == "C"

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..errors import DataError
+from ..i18n import label
 from ._frames import month_start, require, safe_ratio, SQUAD
 from .scene_outcomes import compare_by, scene_totals
 
@@ -107,7 +108,6 @@ def break_even_share(margin_per_yuan: float) -> float:
 def cost_sharing_figure(table: pd.DataFrame, lang: str = "zh") -> go.Figure:
     """Lines of :func:`cost_sharing`, with the break-even line at 1 yuan of margin per yuan."""
     require(table, ["battle", "partner_share", "margin_per_yuan"], "cost sharing")
-    from ..i18n import label
 
     fig = go.Figure()
     colours = {"附近异业": "#d68910", "异业联盟采购": "#7d3c98", "其他战役": "#98a2b3"}

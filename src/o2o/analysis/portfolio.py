@@ -15,7 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..assignments.plans import PlanRules, rule_failures
 from ..errors import DataError
+from ..scenes import Scene, evaluate, simulate
+from ..scenes.world import N_DAYS, day_index
 from ._frames import require, safe_ratio, as_dates as _dates, as_timestamp as _timestamp, PILOT, SQUAD
 from .scene_outcomes import scene_totals
 
@@ -36,8 +39,6 @@ def portfolio_store(ds: Any) -> int:
 
 def example_portfolio(world: Any, store: int, start: Any = "2015-09-01", gap_days: int = 30) -> list:
     """Three scenes for ``store``'s squad, one of each type, ``gap_days`` apart from ``start`` (5,000 yuan in all)."""
-    from ..scenes import Scene
-
     squad = world.squad_of_store(int(store))
     if squad is None:
         raise DataError(f"门店 {store} 没有一线小分队(加盟店?),请选一家直营店。",
@@ -63,7 +64,6 @@ def _with_plan_history(world: Any, earlier: Sequence[Any]) -> Any:
     """A copy of ``world`` whose scene calendar also holds the launches of ``earlier`` plan scenes."""
     if not earlier:
         return world
-    from ..scenes.world import N_DAYS, day_index
 
     cal = world.calendar.copy()
     for s in earlier:
@@ -82,8 +82,6 @@ def simulate_portfolio(scenes: Sequence[Any], world: Any, draws: int = 200, seed
     tire of scenes that come too close together); without it each scene is simulated alone.
     Returns ``[(scene, result, report), ...]`` in launch order.
     """
-    from ..scenes import evaluate, simulate
-
     if not scenes:
         raise DataError("方案里还没有场景。", "The plan has no scenes yet.")
     ordered = sorted(scenes, key=lambda s: (s.launch_date, s.name))
@@ -118,8 +116,6 @@ def portfolio_problems(scenes: Sequence[Any], store: int, world: Any, max_total_
                        launch_from: str = "2015-09-01", launch_to: str = "2015-11-30") -> list[str]:
     """The plan's broken rules in Chinese (empty when the plan is fine): each scene's own problems, then the
     plan's (one store, the budget, the launch window, at least two scene types, no overlap)."""
-    from ..assignments.plans import PlanRules, rule_failures
-
     out: list[str] = []
     for i, s in enumerate(scenes, 1):
         out += [f"第{i}个场景:{p}" for p in s.check(world, lang="zh")]

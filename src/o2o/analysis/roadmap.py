@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..maturity import STAGE_BY_NUMBER, AnswerError, assess
 from ._frames import (require, as_dates as _dates, as_timestamp as _timestamp, DIRECT, PILOT, SQUAD,
     fans_wide as _fans_wide)
 
@@ -76,8 +77,6 @@ def roadmap(result: Any = None, start: str = "2016-01-01", quarter_months: int =
     current stage is ``当前重点``; steps on later stages are ``等待前一阶段过关`` and are scheduled
     after the current ones, one quarter per stage still to pass (the 80 % gate).
     """
-    from ..maturity import STAGE_BY_NUMBER
-
     reached = int(getattr(result, "reached_stage", 1)) if result is not None else 1
     passed = set(getattr(result, "passed", ())) if result is not None else set()
     t0 = _timestamp(start, "开始日期 start")
@@ -110,8 +109,6 @@ def roadmap_for(answers: Any) -> tuple[pd.DataFrame, str]:
     Incomplete or invalid answers do not raise: the roadmap of a company at stage 1 is returned
     and the note says what is missing.
     """
-    from ..maturity import AnswerError, assess
-
     try:
         result = assess(answers)
     except AnswerError as err:

@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from ..scenes import did, pilot_panel
 from ._frames import require, CONTROL, DIRECT, PILOT
+from .organisation import store_profitability
 
 __all__ = ["pilot_effect", "effect_by", "rollout_targets", "rollout_projection", "projection_summary",
     "scale_risks", "rollout_waves"]
@@ -24,8 +26,6 @@ def pilot_effect(ds: Any, outcome: str = "sales_yuan", stores: Iterable[int] | N
 
     ``panel`` is the pilot panel (:func:`o2o.scenes.pilot_panel`) when it is already built.
     """
-    from ..scenes import did, pilot_panel
-
     if panel is None:
         panel = pilot_panel(ds, outcome)
     if stores is not None:
@@ -41,8 +41,6 @@ def effect_by(ds: Any, by: str = "format", outcome: str = "sales_yuan") -> pd.Da
     median of the pilot and control stores' squad leaders into ``能力较高`` / ``能力较低``).
     Subgroups without both pilot and control stores are skipped.
     """
-    from ..scenes import pilot_panel
-
     cols = ["store_id", "pilot_group"] + ([by] if by in ds.stores.columns and by not in ("store_id", "pilot_group")
                                           else [])
     st = ds.stores[ds.stores["pilot_group"].isin([PILOT, CONTROL])][cols]
@@ -143,8 +141,6 @@ def scale_risks(ds: Any, targets: pd.DataFrame, capable: float = 0.7) -> pd.Data
     threshold for a leader who can decide on the spot), stores losing money before the pilot
     (gross margin − rent, January–July). Columns: ``试点门店`` and ``推广门店`` (shares), and ``风险`` (what it means).
     """
-    from .organisation import store_profitability
-
     require(targets, ["store_id", "in_pilot_city", "leader_capability"], "rollout targets")
     st = ds.stores
     pilot = st[st["pilot_group"] == PILOT]
