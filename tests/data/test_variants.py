@@ -202,3 +202,23 @@ def test_instructor_command_shows_any_students_variant(dataset_dir, secret_file,
     assert len(V.read_secret(new)) == 64 and (new.stat().st_mode & 0o777) == 0o600
     again = subprocess.run(run + ["secret", "--out", str(new)], capture_output=True, text=True)
     assert again.returncode != 0 and "never overwritten" in again.stderr
+
+
+def test_the_documented_hub_hook_sets_the_students_key(tmp_path):
+    """docs/variants.md's JupyterHub pre_spawn_hook gives each user's server exactly the kit's key."""
+    import re
+    import textwrap
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "variants.md").read_text(encoding="utf-8")
+    code = next(b for b in re.findall(r"```python\n(.*?)```", doc, re.S) if "pre_spawn_hook" in b)
+    code = textwrap.dedent(code)
+    secret = tmp_path / "variant-secret"
+    secret.write_bytes(SECRET + b"\n")
+    code = code.replace("/srv/o2o/variant-secret", str(secret))
+    ns = {"c": SimpleNamespace(Spawner=SimpleNamespace())}
+    exec(compile(code, "docs/variants.md", "exec"), ns)
+    spawner = SimpleNamespace(user=SimpleNamespace(name="s02"), environment={})
+    ns["c"].Spawner.pre_spawn_hook(spawner)
+    assert spawner.environment == {V.ENV_KEY: V.variant_key(SECRET, "s02")}
