@@ -34,6 +34,8 @@ PARTS: tuple[Part, ...] = (
     Part(0, "o2o._layers", "this table"),
     Part(1, "o2o.data", "what everything reads: schema, calibration, validated lazy loader, checks, data dictionary, "
                         "per-student variants (`o2o.data.variants`, an overlay `o2o.load(variant=...)` applies)"),
+    Part(1, "o2o.safeio", "output folders written safely: new, empty or marked; temporary sibling, atomic rename"),
+    Part(1, "o2o.options", "option ranges refused before any work; whether an address and port can be listened on"),
     Part(2, "o2o", "the package's front door: `o2o.load()`"),
     Part(2, "o2o.scenes", "domain core: scene model, world, simulation engine, 5W evaluation, DiD"),
     Part(2, "o2o.maturity", "the five-stage organisational maturity model"),
