@@ -112,3 +112,9 @@ def test_command_line_export(course, tmp_path):
                         "--out", str(out), "--course-root", str(root)], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert _rows(out)[0] == PUBLISHED["canvas"] + ["m1", "m4"]
+
+
+def test_an_unwritable_place_is_one_sentence(course, tmp_path):
+    root, mapping = course
+    with pytest.raises(GradingError, match="Cannot write"):
+        lms.export(root, "canvas", mapping, tmp_path / "no-such-folder" / "grades.csv")

@@ -40,11 +40,16 @@ def _secret(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         raise DataError(f"目录 {out.parent} 不存在。", f"The folder {out.parent} does not exist.")
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(V.new_secret() + "\n")
-    os.link(tmp, out)  # fails instead of replacing a file that appeared meanwhile
-    tmp.unlink()
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(V.new_secret() + "\n")
+        os.link(tmp, out)  # fails instead of replacing a file that appeared meanwhile
+    except OSError as e:
+        raise DataError(f"无法写入 {out}:{e.strerror}。请换一个有写权限、空间足够的位置。",
+                        f"Cannot write {out}: {e.strerror}. Choose a place you can write to, with free space.") from None
+    finally:
+        tmp.unlink(missing_ok=True)
     print(f"课程密钥已写入 {out}(只有老师和评分程序应能读取)。 / Course secret written to {out} "
           "(only the instructor and the grader should be able to read it).")
     return 0

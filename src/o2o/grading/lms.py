@@ -172,9 +172,14 @@ def export(course_root: str | Path, lms: str, map_file: str | Path, out: str | P
                            "formgrader first (or pass --allow-ungraded).")
     text = render(lms, grades, names, students, mapping, column_ids)
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8-sig" if lms == "moodle" else "utf-8")
-    os.link(tmp, out)  # never replaces a file that appeared meanwhile
-    tmp.unlink()
+    try:
+        tmp.write_text(text, encoding="utf-8-sig" if lms == "moodle" else "utf-8")
+        os.link(tmp, out)  # never replaces a file that appeared meanwhile
+    except OSError as e:
+        raise GradingError(f"无法写入 {out}:{e.strerror}。请换一个有写权限、空间足够的位置。",
+                           f"Cannot write {out}: {e.strerror}. Choose a place you can write to, with free space.") from None
+    finally:
+        tmp.unlink(missing_ok=True)
     return out
 
 
