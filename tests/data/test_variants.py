@@ -13,6 +13,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import o2o
 from o2o.assignments.answers import M4_TOLERANCE, m4_answers, same_answer
@@ -222,3 +223,30 @@ def test_the_documented_hub_hook_sets_the_students_key(tmp_path):
     spawner = SimpleNamespace(user=SimpleNamespace(name="s02"), environment={})
     ns["c"].Spawner.pre_spawn_hook(spawner)
     assert spawner.environment == {V.ENV_KEY: V.variant_key(SECRET, "s02")}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.binary(min_size=1, max_size=12), st.integers(1, 40), st.integers(0, 2**32 - 1))
+def test_overlay_invariants_on_any_frame(student, n_days, seed):
+    """For any student and any small frame: only pilot rows from the start change, counts stay whole and
+    non-negative, member tickets never exceed tickets, dtypes are kept, and the same key gives the same bytes."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range("2015-07-20", periods=n_days, freq="D").astype("datetime64[ms]")
+    frame = pd.DataFrame({"store_id": np.repeat(np.array([1, 2, 3], dtype="int32"), n_days),
+                          "date": np.tile(dates, 3)})
+    frame["sales_yuan"] = rng.uniform(0, 9000, len(frame))
+    frame["gross_margin_yuan"] = frame["sales_yuan"] * 0.25
+    frame["tickets"] = rng.integers(0, 600, len(frame)).astype("int32")
+    frame["member_tickets"] = (frame["tickets"] * rng.uniform(0, 1, len(frame))).astype("int32")
+    frame["new_members"] = rng.integers(0, 9, len(frame)).astype("int32")
+    v = V.from_key(V.variant_key(SECRET, student.hex()))
+    meta = {"pilot_truth": {"sales_effect": 0.08, "new_member_effect": 0.3, "start": "2015-08-01"}}
+    a = V.overlay_daily_sales(frame.copy(), np.array([2]), v, meta)
+    b = V.overlay_daily_sales(frame.copy(), np.array([2]), v, meta)
+    assert _digest(a) == _digest(b) and list(a.dtypes) == list(frame.dtypes)
+    touched = (frame["store_id"] == 2) & (frame["date"] >= pd.Timestamp("2015-08-01"))
+    assert a[~touched].equals(frame[~touched])
+    assert (a[["tickets", "member_tickets", "new_members"]] >= 0).all().all()
+    assert (a["member_tickets"] <= a["tickets"]).all()
+    ratio = (1 + v.sales_lift) / 1.08
+    assert np.allclose(a.loc[touched, "sales_yuan"], frame.loc[touched, "sales_yuan"] * ratio, atol=0.006)
