@@ -41,6 +41,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "app": ("o2o.apps.commands", "用 Voila 提供交互应用 / serve the Voila apps"),
     "grade": ("o2o.grading.commands", "并行、沙箱化地自动评分全班作业 / autograde a class in parallel, sandboxed"),
     "bundle": ("o2o.grading.commands", "生成发给学生的课程包 / build the student bundle"),
+    "variant": ("o2o.casegen.variant_commands", "每位学生自己的数据版本 / per-student data variants"),
+    "grades": ("o2o.grading.lms", "把最终成绩导出到学习平台 / export final grades to an LMS"),
     "game": ("o2o.game.commands", "班长战争课堂游戏 / serve the class game (squad wars)"),
 }
 
