@@ -44,9 +44,25 @@ def test_mapped_tables_hold_the_same_data_as_the_parquet_files(dataset):
         pd.testing.assert_frame_equal(dataset.table(name), from_parquet)
 
 
-def test_numeric_columns_are_read_only_views_of_the_mapped_file(dataset):
-    values = dataset.daily_sales["sales_yuan"].to_numpy()
-    assert not values.flags.writeable and not values.flags.owndata
+def _mapping_of(address: int) -> str:
+    """The file (or "") mapped at ``address`` in this process (/proc/self/maps)."""
+    with open("/proc/self/maps", encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            parts = line.split()
+            lo, hi = (int(x, 16) for x in parts[0].split("-"))
+            if lo <= address < hi:
+                return parts[5] if len(parts) > 5 else ""
+    return ""
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux /proc")
+def test_numeric_columns_and_world_arrays_lie_in_the_mapped_files(dataset):
+    for column in ("sales_yuan", "tickets", "date"):
+        values = dataset.daily_sales[column].to_numpy()
+        where = _mapping_of(values.__array_interface__["data"][0])
+        assert where.endswith(mapped.table_file("daily_sales")), (column, where)
+    sales = World.from_dataset(dataset).sales
+    assert _mapping_of(sales.__array_interface__["data"][0]).endswith(mapped.array_file("world", "sales"))
 
 
 def test_world_from_mapped_arrays_equals_the_world_built_from_the_tables(dataset):
@@ -162,3 +178,15 @@ def test_two_processes_that_load_the_dataset_share_its_pages(dataset_dir):
         mapped_kb = sum(v["Rss"] for v in use.values())
         listed = [k for k in meta["files"] if k.startswith(mapped.FOLDER + "/")]
         assert mapped_kb > 0.8 * sum((dataset_dir / k).stat().st_size for k in listed) / 1024
+
+
+def test_a_variant_rescales_its_own_copy_and_builds_its_own_world(dataset_dir):
+    import hashlib
+
+    from o2o.data.variants import VariantDataset, from_key
+
+    base = o2o.load(dataset_dir)
+    variant = VariantDataset(dataset_dir, variant=from_key(hashlib.sha256(b"student").hexdigest()))
+    assert variant.arrays("world") is None                  # the mapped world is the base case's
+    assert not variant.daily_sales["sales_yuan"].equals(base.daily_sales["sales_yuan"])
+    assert World.from_dataset(variant).sales.sum() != World.from_dataset(base).sales.sum()
