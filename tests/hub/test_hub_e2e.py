@@ -34,8 +34,6 @@ ASSIGNMENT = "m1-o2o-basics"
 COURSE = "o2o-practice"
 LESSON = "o2o/lessons/18-activate-front-line.ipynb"
 PARTIAL = ("q3-answer", 2)          # wrong answer -> that question's 2 points are lost
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 KINDS = ("full", "partial", "blank", "hostile")
 
 
@@ -80,15 +78,10 @@ def test_roster_import_creates_private_accounts_and_records(cohort):
 
 
 # ---------------------------------------------------------------------- 2. the login page
-def test_two_students_log_in_through_the_login_page(cohort):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        try:
-            for name in cohort.students[:2]:
-                _browser_login(cohort, browser, name)
-        finally:
-            browser.close()
+def test_two_students_log_in_through_the_login_page(cohort, browser):
+    # the session-wide Chromium (tests/conftest.py): a second sync Playwright cannot start
+    for name in cohort.students[:2]:
+        _browser_login(cohort, browser, name)
 
 
 def _browser_login(cohort, browser, name: str) -> None:
