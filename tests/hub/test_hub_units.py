@@ -74,6 +74,26 @@ def test_settings_round_trip_and_refusals(tmp_path):
         HubSettings.load(tmp_path / "st")
 
 
+def test_students_get_their_variant_key_never_the_secret(tmp_path):
+    """With a course secret the hub gives each student's server only that student's key."""
+    from o2o.data.variants import VariantError, new_secret, variant_key
+    from o2o.hub.config import variant_environment
+
+    secret = tmp_path / "variant-secret"
+    secret.write_text(new_secret() + "\n")
+    s = HubSettings(state_dir=str(tmp_path / "st"), course_root=str(tmp_path), variant_secret_file=str(secret))
+    env = variant_environment(s, "stu01", "students")
+    assert env == {"O2O_VARIANT_KEY": variant_key(secret.read_bytes().strip(), "stu01")}
+    assert env != variant_environment(s, "stu02", "students")
+    assert secret.read_text().strip() not in json.dumps(env)
+    assert variant_environment(s, "prof", "instructors") == {}
+    off = HubSettings(state_dir=str(tmp_path / "st2"), course_root=str(tmp_path))
+    assert variant_environment(off, "stu01", "students") == {}
+    with pytest.raises(VariantError, match="o2o variant secret"):  # refused when the settings are made
+        HubSettings(state_dir=str(tmp_path / "st3"), course_root=str(tmp_path),
+                    variant_secret_file=str(tmp_path / "missing"))
+
+
 def test_students_config_names_no_course_directory(tmp_path):
     s = HubSettings(state_dir=str(tmp_path / "st"), course_root=str(tmp_path))
     student = student_nbgrader_config(s)

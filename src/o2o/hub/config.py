@@ -17,6 +17,7 @@ import pwd
 import sys
 from pathlib import Path
 
+from o2o.data.variants import read_secret, variant_key
 from o2o.errors import HubError
 from o2o.hub import layout
 from o2o.hub.accounts import load_roster
@@ -83,6 +84,17 @@ def server_port(settings: HubSettings, uid: int) -> int:
     return settings.user_port_base + uid % 12000
 
 
+def variant_environment(settings: HubSettings, name: str, role: str) -> dict[str, str]:
+    """A student's variant key (never the secret): ``o2o.load(variant="own")`` in their server opens their case.
+
+    The hub (root) reads the course secret; the server gets only the key HMAC(secret, id), which opens
+    that student's variant and no other. Instructors and a hub without a secret get nothing.
+    """
+    if not settings.variant_secret_file or role != "students":
+        return {}
+    return {"O2O_VARIANT_KEY": variant_key(read_secret(settings.variant_secret_file), name)}
+
+
 def make_pre_spawn_hook(settings: HubSettings):
     def pre_spawn_hook(spawner) -> None:
         roster = load_roster(settings)
@@ -91,6 +103,7 @@ def make_pre_spawn_hook(settings: HubSettings):
             raise HubError(f"{name} 不在名单里。", f"{name} is not on the roster.")
         role = role_of(name, roster)
         spawner.environment.update(user_environment(settings, role))
+        spawner.environment.update(variant_environment(settings, name, role))
         spawner.args = user_args(settings, role)
         spawner.port = server_port(settings, pwd.getpwnam(name).pw_uid)
         spawner.default_url = "/lab/tree/course" if role == "instructors" else STUDENT_HOME_URL

@@ -16,6 +16,7 @@ import re
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from o2o.data.variants import read_secret
 from o2o.errors import HubError
 
 SETTINGS_FILE = "hub.json"
@@ -44,6 +45,7 @@ class HubSettings:
     min_password_length: int = 8
     apps_service: bool = True         # the Voila apps as a hub service
     user_port_base: int = 20000       # servers listen on base + uid % 12000 (below the ephemeral range)
+    variant_secret_file: str = ""     # per-student variants: the course secret (readable by root only); "" = off
 
     def __post_init__(self) -> None:
         self.state_dir = str(Path(self.state_dir).resolve())
@@ -54,6 +56,9 @@ class HubSettings:
                                f"Group name {group!r} is invalid: use lowercase letters, digits, - and _.")
         if self.students_group == self.instructors_group:
             raise HubError("学员组和教师组必须不同。", "The students' and instructors' groups must differ.")
+        if self.variant_secret_file:  # refused now, with its sentence, not at a student's first start
+            self.variant_secret_file = str(Path(self.variant_secret_file).resolve())
+            read_secret(self.variant_secret_file)
         for name in ("port", "mem_limit_mb", "active_server_limit", "idle_timeout_s", "cull_every_s"):
             if int(getattr(self, name)) <= 0:
                 raise HubError(f"{name} 必须是正数。", f"{name} must be positive.")
