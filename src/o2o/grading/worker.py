@@ -171,10 +171,8 @@ class _Bridge:
         v = r.user_expressions.get("v", {})
         if r.status != "ok" or v.get("status") != "ok":
             raise RuntimeError("extraction failed")
-        text = ast.literal_eval(v["data"]["text/plain"])
-        if not isinstance(text, str):
-            raise RuntimeError("extraction failed")
-        return codec.decode_json(text)
+        data = v.get("data") if isinstance(v.get("data"), dict) else {}
+        return codec.decode_text(codec.unrepr(data.get("text/plain")))
 
     def fetch(self, names: list[str]) -> dict[str, Any]:
         if not self.kernel.alive():
