@@ -149,3 +149,35 @@ def test_worst_case_reply_stays_within_the_memory_bound() -> None:
     assert peak < 400 * 1024 ** 2, peak
     big = [{"t": "none"}] * (codec.MAX_ELEMENTS + 5)
     assert isinstance(codec.decode({"t": "list", "v": big}), codec.Opaque)
+
+
+def test_a_module_named_by_the_student_is_never_imported() -> None:
+    import sys
+
+    from o2o.grading.trusted import TrustedEvaluator
+
+    names = {"np": codec.ModuleRef("numpy"), "evil": codec.ModuleRef("numpy.f2py.__main__"),
+             "other": codec.ModuleRef("antigravity")}
+    ev = TrustedEvaluator(lambda want: {n: names[n] for n in want}, None)
+    assert ev.run("assert np.sum([1, 2]) == 3").passed
+    v = ev.run("evil.main()")
+    assert not v.passed and v.ename == "TypeError"
+    assert not ev.run("other.this").passed
+    assert "numpy.f2py.__main__" not in sys.modules and "antigravity" not in sys.modules
+
+
+def test_the_grader_refuses_oversized_kernel_messages(tmp_path) -> None:
+    import zmq
+
+    from o2o.grading.kernel import MAX_MESSAGE_BYTES, bounded_context
+
+    grader = bounded_context().socket(zmq.PULL)
+    kernel = zmq.Context.instance().socket(zmq.PUSH)
+    try:
+        grader.bind(f"ipc://{tmp_path}/s")
+        kernel.connect(f"ipc://{tmp_path}/s")
+        kernel.send(b"x" * (MAX_MESSAGE_BYTES + 1))
+        assert grader.poll(2000) == 0  # dropped with the connection, never read into the grader's memory
+    finally:
+        grader.close(0)
+        kernel.close(0)
