@@ -51,6 +51,7 @@ class Limits:
     nofile: int = 256
     work_tmpfs_bytes: int = 256 * 1024**2
     tmp_tmpfs_bytes: int = 64 * 1024**2
+    shm_bytes: int = 64 * 1024**2  # SysV shared memory of the sandbox's IPC namespace, and /dev/shm (POSIX)
     cell_output_bytes: int = 200_000
     notebook_output_bytes: int = 2_000_000
     startup_timeout_s: float = 60.0
@@ -144,6 +145,11 @@ _LAUNCHER = (
 
 WORKDIR = "/home/student/work"
 
+# Runs as root in the sandbox's own IPC namespace (never the host's): one segment at most shm_bytes,
+# all segments together at most shm_bytes (shmall counts pages), 16 segments; refuses to start otherwise.
+_SHM_LIMITS = ('echo "$1" > /proc/sys/kernel/shmmax && echo "$2" > /proc/sys/kernel/shmall'
+               ' && echo 16 > /proc/sys/kernel/shmmni || exit 97; shift 2; exec "$@"')
+
 
 @dataclass
 class Sandbox:
@@ -178,7 +184,7 @@ class Sandbox:
             args += ["--ro-bind" if mode == "ro" else "--bind", src, dest]
         args += self._parents("/home/student/work", made)
         args += ["--perms", "0777", "--size", str(lim.work_tmpfs_bytes), "--tmpfs", WORKDIR]
-        args += ["--proc", "/proc", "--dev", "/dev"]
+        args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(lim.shm_bytes), "--tmpfs", "/dev/shm"]
         args += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
         args += ["--hostname", "sandbox", "--die-with-parent", "--new-session"]
         args += ["--chdir", WORKDIR, "--clearenv"]
@@ -199,7 +205,9 @@ class Sandbox:
         for k, v in env.items():
             args += ["--setenv", k, v]
         if os.geteuid() == 0:
-            args += ["--", shutil.which("setpriv") or "/usr/bin/setpriv",
+            # still root inside the new IPC namespace: bound its SysV shared memory, then drop to the student uid
+            args += ["--", "/bin/sh", "-c", _SHM_LIMITS, "sh", str(lim.shm_bytes), str(max(1, lim.shm_bytes // 4096))]
+            args += [shutil.which("setpriv") or "/usr/bin/setpriv",
                      "--reuid", str(self.uid), "--regid", str(self.uid), "--clear-groups",
                      "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
         else:
