@@ -77,3 +77,61 @@ def test_posix_shared_memory_is_a_small_tmpfs(kernel) -> None:
     assert "small ok" in text, text
     assert "full 28" in text  # ENOSPC
     assert int(text.split("wrote ")[1].split()[0]) <= Limits().shm_bytes
+
+
+RECORDER = """
+import mmap, os, threading, time
+seen = []
+shared = mmap.mmap(-1, 4096)
+heard = []
+def _listen():
+    while True:
+        heard.append(bytes(shared[:40]))
+        time.sleep(0.001)
+threading.Thread(target=_listen, daemon=True).start()
+def _try(f, *a):
+    try:
+        f(*a)
+    except Exception:
+        pass
+def double(x):
+    seen.append(x)
+    print("LEAK-PRINT", x)
+    _try(os.write, 1, f"LEAK-FD {x}".encode())
+    for path in (f"/home/student/work/LEAK-{x}", f"/tmp/LEAK-{x}"):
+        _try(lambda p: open(p, "w").write(str(x)), path)
+    _try(os.mkdir, f"/tmp/LEAKDIR-{x}")
+    _try(os.kill, os.getppid(), 10)
+    return 2 * x
+def via_mmap(x):
+    shared[:20] = f"LEAK-MMAP {x}".encode().ljust(20)
+    return x
+"""
+
+
+def test_calls_into_student_functions_leave_no_trace(kernel) -> None:
+    from o2o.grading.worker import _Bridge
+
+    assert kernel.run(RECORDER).status == "ok"
+    bridge = _Bridge(kernel)
+    assert bridge.call("double", (43210,), {}) == 86420
+    with pytest.raises(RuntimeError):  # the fork's view of the shared mapping is gone: it dies, the kernel lives
+        bridge.call("via_mmap", (43211,), {})
+    later = kernel.run(
+        "import glob, time\ntime.sleep(0.2)\n"
+        "print(seen, bytes(shared[:20]).strip(b'\\0'), any(b'LEAK' in h for h in heard))\n"
+        "print(glob.glob('/home/student/work/*') + glob.glob('/tmp/*'))\n")
+    text = _out(later)
+    assert later.status == "ok", later.outputs
+    assert text.startswith("[] b'' False\n"), text
+    assert "4321" not in text and "LEAK" not in text, text
+
+
+def test_a_failing_student_function_fails_only_its_call(kernel) -> None:
+    from o2o.grading.worker import _Bridge
+
+    assert kernel.run("def boom(x):\n    raise SystemExit(x)\n").status == "ok"
+    bridge = _Bridge(kernel)
+    with pytest.raises(RuntimeError):
+        bridge.call("boom", (1,), {})
+    assert kernel.alive() and kernel.run("print('still here')").status == "ok"
