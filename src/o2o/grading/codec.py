@@ -80,6 +80,10 @@ class ModuleRef:
         self.name = name
 
 
+#: Opaque reasons that mean "the reply was malformed or too large" (as opposed to "not plain data")
+REFUSED_NAMES = frozenset({"invalid", "element budget exceeded"})
+
+
 class Refused(ValueError):
     """The reply breaks the format; the message is fixed text, never the received bytes."""
 

@@ -145,8 +145,8 @@ def repair(nb: dict[str, Any] | None, spec: NotebookSpec) -> tuple[dict[str, Any
             changed.add(rec)
             continue
         if gid is not None:
-            flags.append(flag("unknown_id", f"未知的 grade id {gid!s:.40}:当作普通单元格",
-                              f"unknown grade id {gid!s:.40}: treated as a plain cell"))
+            flags.append(flag("unknown_id", f"未知的 grade id {inert(gid, 40)}:当作普通单元格",
+                              f"unknown grade id {inert(gid, 40)}: treated as a plain cell"))
         buckets.setdefault(current, []).append(cell)
 
     for gid in sorted(changed, key=order.get):

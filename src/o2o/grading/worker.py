@@ -155,6 +155,7 @@ class _Bridge:
     def __init__(self, kernel: SandboxedKernel) -> None:
         self.kernel = kernel
         self.ready = False
+        self.refused = False  # a reply broke the format (crafted by the student's code); flagged
 
     def _ensure(self) -> None:
         if not self.ready:
@@ -170,19 +171,30 @@ class _Bridge:
         if r.status != "ok" or v.get("status") != "ok":
             raise RuntimeError("extraction failed")
         data = v.get("data") if isinstance(v.get("data"), dict) else {}
-        return codec.decode_text(codec.unrepr(data.get("text/plain")))
+        try:
+            return codec.decode_text(codec.unrepr(data.get("text/plain")))
+        except codec.Refused:
+            self.refused = True
+            raise
+
+    def _decode(self, obj: Any) -> Any:
+        value = codec.decode(obj)
+        if isinstance(value, codec.Opaque) and value.type_name in codec.REFUSED_NAMES:
+            self.refused = True
+        return value
 
     def fetch(self, names: list[str]) -> dict[str, Any]:
         if not self.kernel.alive():
             raise RuntimeError("kernel gone")
         raw = self._expr(f"__o2o_dump({names!r})")
         if not isinstance(raw, dict):
+            self.refused = True
             raise RuntimeError("bad reply")
-        return {n: codec.decode(raw.get(n)) for n in names}
+        return {n: self._decode(raw.get(n)) for n in names}
 
     def call(self, name: str, args: tuple, kwargs: dict) -> Any:
         payload = json.dumps([[codec.host_encode(a) for a in args], {k: codec.host_encode(v) for k, v in kwargs.items()}])
-        return codec.decode(self._expr(f"__o2o_call({name!r}, {payload!r})"))
+        return self._decode(self._expr(f"__o2o_call({name!r}, {payload!r})"))
 
 
 def grade_notebook(cfg: WorkerConfig, spec: NotebookSpec, path: Path, submitted: Path) -> NotebookResult:
@@ -229,6 +241,9 @@ def grade_notebook(cfg: WorkerConfig, spec: NotebookSpec, path: Path, submitted:
             if kind == "test":
                 outputs = _test_outputs(outputs, verdict)
             cell["outputs"] = outputs
+        if bridge.refused:
+            flags.append(flag("refused_reply", "沙箱返回的数据不符合格式(可能被改写),已拒绝,相关测试不得分",
+                              "a reply from the sandbox broke the format (rewritten?); refused, its tests score nothing"))
     finally:
         kernel.shutdown()
         shutil.rmtree(stage, ignore_errors=True)
