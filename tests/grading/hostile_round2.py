@@ -51,7 +51,7 @@ SHM = (
 
 RECORD = "seen = []\ndef double(x):\n    seen.append(x)\n    return 2 * x"
 
-ESC_NAME = "x\x1b[2J\x1b[1A\rs01_full           已评分 graded       0/8  .ipynb"
+ESC_NAME = "x\x1b[2J\x1b[1A\r\ns01_full           已评分 graded        0 of 8  .ipynb"
 
 
 def cases(full: dict[str, str], fill: Any, release: dict[str, Any], source_nb: str, gradebook: str) -> dict[str, dict[str, Any]]:

@@ -112,7 +112,7 @@ def hostile_class(tmp_path_factory: pytest.TempPathFactory):
     shm_before = Path("/proc/sysvipc/shm").read_text()
 
     collected = _run([py, "-m", "o2o", "collect", "demo", "--course-dir", str(course), "--exchange-root", str(exchange),
-                      "--", "--CollectApp.check_owner=False"], course)
+                      "--nbgrader-arg=--CollectApp.check_owner=False"], course)
     for student, case in table.items():  # planted after collect, as if the submitted folder were tampered with
         for name in case.get("direct", {}):
             (course / "submitted" / student / "demo" / name).unlink(missing_ok=True)
@@ -196,7 +196,9 @@ def test_no_hidden_test_text_anywhere(hostile_class) -> None:
             assert not path.is_symlink(), path
             if path.is_file():
                 texts[str(path)] = path.read_bytes().decode("utf-8", "replace")
-    assert len([t for t in texts if t.endswith(".html")]) == len(hostile_class["table"])
+    no_notebook = {"h07_link_source_inbound", "h09_devzero_inbound", "h10_link_source_direct", "h11_devzero_direct"}
+    pages = {Path(t).parts[-3] for t in texts if t.endswith(".html")}
+    assert pages == set(hostile_class["table"]) - no_notebook
     for where, text in texts.items():
         for secret in SECRETS:
             assert secret not in text, (where, secret)
@@ -225,3 +227,4 @@ def test_grader_memory_and_nothing_touched(hostile_class) -> None:
     assert (course / "submitted" / "s01_full" / "demo" / "demo.ipynb").read_bytes() == hostile_class["witness"]
     assert (course / "source" / "demo" / "demo.ipynb").is_file()
     print("grader peak MB:", {k: v // 2 ** 20 for k, v in peaks.items()})
+    print(hostile_class["summary"])

@@ -26,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     c.add_argument("assignment", help="作业名 / assignment id")
     c.add_argument("--course-dir", default=".", help="nbgrader 课程目录(含 nbgrader_config.py)/ course directory")
     c.add_argument("--exchange-root", default=None, help="交换目录(默认取自课程配置)/ exchange root (default: from the course configuration)")
-    c.add_argument("nbgrader_args", nargs="*", help="传给 nbgrader collect 的其他参数(放在 -- 之后)/ more nbgrader collect options, after --")
+    c.add_argument("--nbgrader-arg", dest="nbgrader_args", action="append", default=[], metavar="OPTION",
+                   help="传给 nbgrader collect 的参数,可重复,例如 --nbgrader-arg=--update / an nbgrader collect option (repeatable)")
     c.set_defaults(func=_collect)
 
     b = subparsers.add_parser("bundle", help="生成发给学生的课程包 / build the student bundle")
