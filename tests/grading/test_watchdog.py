@@ -74,3 +74,33 @@ def test_links_devices_and_fifos_are_refused_unread(tmp_path) -> None:
     for bad, why in (("link.ipynb", "link"), ("fifo", "special"), ("big.bin", "too_big")):
         with pytest.raises(Unsafe, match=why):
             read_bounded(src / bad, 50_000_000)
+
+
+def test_limits_stated_in_the_docs_are_the_enforced_ones() -> None:
+    from pathlib import Path
+
+    from o2o.grading import codec, screen
+    from o2o.grading.kernel import MAX_MESSAGE_BYTES
+    from o2o.grading.sandbox import Limits
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "grading.md").read_text(encoding="utf-8")
+    lim = Limits()
+    stated = [
+        f"{codec.MAX_TEXT // 1_000_000} M characters, {codec.MAX_TOKENS // 1_000_000} M JSON tokens, "
+        f"depth {codec.MAX_DEPTH}, {codec.MAX_ELEMENTS // 1_000_000} M values",
+        f"| one kernel message | {MAX_MESSAGE_BYTES // 2 ** 20} MiB |",
+        f"| SysV shared memory | {lim.shm_bytes // 2 ** 20} MiB in all, 16 segments |",
+        f"| POSIX shared memory | {lim.shm_bytes // 2 ** 20} MiB |",
+        f"{screen.MAX_FILES} files, {screen.MAX_FILE_BYTES // 1_000_000} MB a file, "
+        f"{screen.MAX_TOTAL_BYTES // 1_000_000} MB in all, {screen.MAX_DEPTH} folder levels",
+        f"{lim.memory_bytes // 2 ** 30} GiB address space",
+        f"| processes | {lim.nproc} per sandbox uid |",
+        f"| file size / open files | {lim.file_bytes // 2 ** 20} MB / {lim.nofile} |",
+        f"| working directory / `/tmp` | {lim.work_tmpfs_bytes // 2 ** 20} MB / {lim.tmp_tmpfs_bytes // 2 ** 20} MB |",
+        f"{lim.cell_output_bytes // 1000} kB per cell, {lim.notebook_output_bytes // 1_000_000} MB per notebook",
+        f"{lim.cell_timeout_s:.0f} s / {lim.notebook_timeout_s:.0f} s",
+    ]
+    for text in stated:
+        assert text in doc, text
+    assert "echo 16 > /proc/sys/kernel/shmmni" in __import__("o2o.grading.sandbox", fromlist=["_SHM_LIMITS"])._SHM_LIMITS
+    assert "timeout_ms=50000" in codec.KERNEL_SOURCE and "| 50 s |" in doc
