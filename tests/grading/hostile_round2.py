@@ -76,7 +76,7 @@ def cases(full: dict[str, str], fill: Any, release: dict[str, Any], source_nb: s
                                 "score": 6.0, "word": "refused"},
         "h04_wrong_schema": {"inbound": {"demo.ipynb": nb(q_city=city + _forge(_reply(_frame_json(
             data={"dtype": "float64", "v": [15.0, 12.0, 1.0]}))))}, "score": 6.0, "word": "refused"},
-        "h05_oversized": {"inbound": {"demo.ipynb": nb(q_city=city + _forge("'\"' + 'x' * 30_000_000 + '\"'"))},
+        "h05_oversized": {"inbound": {"demo.ipynb": nb(q_city=city + _forge("'\"' + 'x' * 20_000_000 + '\"'"))},
                           "score": 6.0, "word": "refused"},
         "h06_module_sysexit": {"inbound": {"demo.ipynb": nb(q_city=city + "\nimport types\nby_city = types.ModuleType('numpy.f2py.__main__')")},
                                "score": 6.0, "word": ""},
