@@ -51,6 +51,13 @@ SHM = (
 
 RECORD = "seen = []\ndef double(x):\n    seen.append(x)\n    return 2 * x"
 
+# Rewrites the grader's call helper before every execution, to record what the hidden tests pass.
+SPY = (RECORD + "\nspied = []\n"
+       "def _spy(name, payload):\n    spied.append(payload)\n    import json\n"
+       "    args, kwargs = json.loads(payload)\n"
+       "    return json.dumps(__o2o_encode(globals()[name](*[__o2o_decode(a) for a in args])))\n"
+       "get_ipython().events.register('pre_execute', lambda: globals().__setitem__('__o2o_call', _spy))\n")
+
 ESC_NAME = "x\x1b[2J\x1b[1A\r\ns01_full           已评分 graded        0 of 8  .ipynb"
 
 
@@ -102,5 +109,7 @@ def cases(full: dict[str, str], fill: Any, release: dict[str, Any], source_nb: s
         # 5. shared memory beyond the limit; 6. a function that records the hidden tests' arguments
         "h17_sysv_shm": {"inbound": {"demo.ipynb": nb(q_cost="cost = 60.0\n" + SHM)}, "score": FULL, "word": ""},
         "h18_recorder": {"inbound": {"demo.ipynb": nb(q_double=RECORD, q_cost="cost = 60.0\nprint('RECORDED', seen)")},
+                         "score": FULL, "word": ""},
+        "h19_call_spy": {"inbound": {"demo.ipynb": nb(q_double=SPY, q_cost="cost = 60.0\nprint('SPIED', spied, seen)")},
                          "score": FULL, "word": ""},
     }

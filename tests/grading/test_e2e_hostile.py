@@ -211,6 +211,8 @@ def test_recorded_arguments_of_hidden_calls_do_not_reach_feedback(hostile_class)
     page = (course / "feedback" / "h18_recorder" / "demo" / "demo.html").read_text(encoding="utf-8")
     assert "RECORDED [2]" in nb  # the public check ran in the sandbox; the hidden calls (21, 3) left no trace
     assert "RECORDED [2]" in page and "21" not in nb.split("RECORDED")[1][:20]
+    spy = (course / "autograded" / "h19_call_spy" / "demo" / "demo.ipynb").read_text(encoding="utf-8")
+    assert "SPIED [] [2]" in spy, spy  # a rewritten call helper in the visible kernel is never called
 
 
 def test_shared_memory_beyond_the_limit_failed_inside_the_sandbox(hostile_class) -> None:

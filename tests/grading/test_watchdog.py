@@ -103,4 +103,3 @@ def test_limits_stated_in_the_docs_are_the_enforced_ones() -> None:
     for text in stated:
         assert text in doc, text
     assert "echo 16 > /proc/sys/kernel/shmmni" in __import__("o2o.grading.sandbox", fromlist=["_SHM_LIMITS"])._SHM_LIMITS
-    assert "timeout_ms=50000" in codec.KERNEL_SOURCE and "| 50 s |" in doc

@@ -228,7 +228,8 @@ def grade_class(assignment: str, course_dir: Path | str = ".", workers: int | No
     wcfg = WorkerConfig(0, str(runtime), limits, [str(p) for p in readonly], env,
                         {k: spec_to_dict(v) for k, v in specs.items()}, str(release_dir),
                         _ignore_pattern(cfg))
-    deadline = len(specs) * (limits.notebook_timeout_s + limits.startup_timeout_s + 60) + 60
+    # a notebook's kernel and, when its tests call student functions, its replica
+    deadline = len(specs) * (2 * (limits.notebook_timeout_s + limits.startup_timeout_s) + 60) + 60
     try:
         from tqdm import tqdm
 

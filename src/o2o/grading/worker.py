@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,8 +74,8 @@ def init_worker(cfg: WorkerConfig) -> None:
     _STATE["count"] = 0
 
 
-def _sandbox(cfg: WorkerConfig) -> Sandbox:
-    rt = Path(cfg.runtime_base) / f"w{cfg.index}"
+def _sandbox(cfg: WorkerConfig, suffix: str = "") -> Sandbox:
+    rt = Path(cfg.runtime_base) / f"w{cfg.index}{suffix}"
     return Sandbox(uid=SANDBOX_UID_BASE + cfg.index, runtime_dir=rt, limits=cfg.limits,
                    readonly_paths=[Path(p) for p in cfg.readonly_paths], env=dict(cfg.env))
 
@@ -197,19 +199,79 @@ class _Bridge:
         return self._decode(self._expr(f"__o2o_call({name!r}, {payload!r})"))
 
 
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+class _Replica:
+    """A second, invisible kernel for the calls trusted tests make into student functions.
+
+    The visible kernel never receives a hidden test's arguments: whatever helper the grader sends it,
+    the student's code there could rewrite it and record them for a later cell to print. The replica,
+    a sandbox of its own that the visible kernel cannot reach, replays the cells the visible kernel ran,
+    in the same order, up to the test, and then serves the calls; nothing it prints is kept, and it is
+    stopped with the notebook. It starts only for a notebook whose tests call a student function.
+    """
+
+    def __init__(self, cfg: WorkerConfig, stage: Path) -> None:
+        self.cfg, self.stage = cfg, stage
+        self.history: list[str] = []
+        self.done = 0
+        self.kernel: SandboxedKernel | None = None
+        self.bridge: _Bridge | None = None
+        self.broken = False
+
+    def ran(self, source: str) -> None:
+        self.history.append(source)
+
+    def call(self, name: str, args: tuple, kwargs: dict) -> Any:
+        if self.broken:
+            raise RuntimeError("replica unavailable")
+        if self.kernel is None:
+            self.kernel = SandboxedKernel(_sandbox(self.cfg, "c"), staging_dir=self.stage)
+            self.bridge = _Bridge(self.kernel)
+            try:
+                self.kernel.start()
+            except Exception:
+                self.broken = True
+                raise RuntimeError("replica failed to start") from None
+        # catching up is not the test's own time: the test's timer is paused meanwhile
+        left, _ = signal.setitimer(signal.ITIMER_REAL, 0) if _main_thread() else (0.0, 0.0)
+        try:
+            while self.done < len(self.history):
+                r = self.kernel.run(self.history[self.done])
+                self.done += 1
+                if r.status in ("timeout", "dead"):
+                    self.broken = True
+                    raise RuntimeError("replica stopped")
+        finally:
+            if left > 0:
+                signal.setitimer(signal.ITIMER_REAL, left)
+        return self.bridge.call(name, args, kwargs)
+
+    @property
+    def refused(self) -> bool:
+        return self.bridge is not None and self.bridge.refused
+
+    def shutdown(self) -> None:
+        if self.kernel is not None:
+            self.kernel.shutdown()
+
+
 def grade_notebook(cfg: WorkerConfig, spec: NotebookSpec, path: Path, submitted: Path) -> NotebookResult:
     raw, flags = read_notebook(path)
     nb, more = repair(raw, spec)
     flags += more
     stage = _stage(cfg, submitted)
     kernel = SandboxedKernel(_sandbox(cfg), staging_dir=stage)
+    replica = _Replica(cfg, stage)
     try:
         try:
             kernel.start()
         except Exception as e:
             flags.append(flag("kernel_start", f"沙箱内核无法启动:{type(e).__name__}", f"sandbox kernel failed to start: {type(e).__name__}"))
         bridge = _Bridge(kernel)
-        evaluator = TrustedEvaluator(bridge.fetch, bridge.call, timeout_s=min(cfg.limits.cell_timeout_s, 60),
+        evaluator = TrustedEvaluator(bridge.fetch, replica.call, timeout_s=min(cfg.limits.cell_timeout_s, 60),
                                      ignore_pattern=cfg.ignore_pattern)
         stopped = False
         specs = spec.by_id()
@@ -225,6 +287,7 @@ def grade_notebook(cfg: WorkerConfig, spec: NotebookSpec, path: Path, submitted:
             run_src = strip_hidden(cell["source"]) if kind == "test" else cell["source"]
             if kernel.alive() and not stopped:
                 r = kernel.run(run_src)
+                replica.ran(run_src)
                 outputs, status = r.outputs, r.status
                 cell["execution_count"] = r.execution_count
                 if status in ("timeout", "dead"):
@@ -241,11 +304,12 @@ def grade_notebook(cfg: WorkerConfig, spec: NotebookSpec, path: Path, submitted:
             if kind == "test":
                 outputs = _test_outputs(outputs, verdict)
             cell["outputs"] = outputs
-        if bridge.refused:
+        if bridge.refused or replica.refused:
             flags.append(flag("refused_reply", "沙箱返回的数据不符合格式(可能被改写),已拒绝,相关测试不得分",
                               "a reply from the sandbox broke the format (rewritten?); refused, its tests score nothing"))
     finally:
         kernel.shutdown()
+        replica.shutdown()
         shutil.rmtree(stage, ignore_errors=True)
     return NotebookResult(spec.name, nb, flags)
 
