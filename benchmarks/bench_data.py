@@ -37,8 +37,8 @@ CHILD = textwrap.dedent(r"""
         import numpy, pandas, pyarrow.parquet, pandera.pandas  # noqa: F401
         import o2o.data, o2o.scenes  # noqa: F401
     elif job["kind"] == "build":
-        import o2o.data
-        path = o2o.data.build(job["out"], scale=job["scale"], seed=job["seed"], progress=False)
+        import o2o.casegen
+        path = o2o.casegen.build(job["out"], scale=job["scale"], seed=job["seed"], progress=False)
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         out["rows"] = sum(meta["row_counts"].values())
         out["bytes"] = sum(p.stat().st_size for p in path.rglob("*.parquet"))

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def dataset_dir() -> Path:
     """The default dataset's folder (``make test`` builds it first; built here if missing)."""
-    from o2o.data import build, default_data_dir
+    from o2o.casegen import build
+    from o2o.data import default_data_dir
     from o2o.data.load import Dataset
     from o2o.errors import DataError
 

@@ -44,11 +44,3 @@ def test_peer_pairs_put_better_squads_first(dataset):
     with pytest.raises(DataError):
         rt.peer_pairs(dataset, min_scenes=0)
 
-
-def test_observer_panel_updates(dataset):
-    panel = rt.observer_panel(dataset)
-    panel._day.value = 2
-    assert "第 2 天" in panel._summary.value
-    assert len(panel._fig.data[0].x) == 2
-    panel._day.value = 30  # beyond the scene's end: clipped, not an error
-    assert len(panel._fig.data[0].x) == len(rt.cumulative(dataset, panel._scene.value))

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from o2o.analysis import fivew_history as fw
 from o2o.analysis import scenes_history as sh
 from o2o.errors import DataError
 
@@ -75,12 +76,12 @@ def test_who_what_and_way_why_worth(dataset, ledger):
     assert ww["场景数"].sum() == len(ledger)
     assert sh.mean_lead_days(ledger, "一线小分队") == pytest.approx(
         ledger.loc[ledger["initiator"] == "一线小分队", "lead_days"].mean())
-    www = sh.way_why_worth(dataset, ledger)
+    www = fw.way_why_worth(dataset, ledger)
     assert www["点对点触达占比"].dropna().between(0, 1).all()
     manual = www.loc[www["点对点触达占比"] > 0.5, "每元成本增量毛利"].mean()
-    assert sh.mean_worth_p2p(www, 0.5) == pytest.approx(manual)
+    assert fw.mean_worth_p2p(www, 0.5) == pytest.approx(manual)
     with pytest.raises(DataError):
-        sh.mean_worth_p2p(www, 5)
+        fw.mean_worth_p2p(www, 5)
     figs = [sh.cost_margin_figure(ledger), sh.type_returns_figure(ledger), sh.lead_time_figure(ledger)]
     assert all(len(f.data) > 0 for f in figs)
 
@@ -92,21 +93,21 @@ def test_wrong_table_is_a_clear_error():
 
 @pytest.mark.slow
 def test_fivew_scores_of_history(dataset, ledger):
-    scores = sh.history_scores(dataset, ledger, n_squad=5, seed=7)
+    scores = fw.history_scores(dataset, ledger, n_squad=5, seed=7)
     n_hq = (ledger["initiator"] == "总部市场部").sum()
     assert len(scores) == n_hq + 5
-    assert scores[list(sh.FIVE_W)].stack().between(0, 100).all()
-    again = sh.history_scores(dataset, ledger, n_squad=5, seed=7)
+    assert scores[list(fw.FIVE_W)].stack().between(0, 100).all()
+    again = fw.history_scores(dataset, ledger, n_squad=5, seed=7)
     assert list(again.index) == list(scores.index)
-    best, worst = sh.best_and_worst(scores)
+    best, worst = fw.best_and_worst(scores)
     assert scores.loc[best, "5W平均"] >= scores.loc[worst, "5W平均"]
-    assert len(sh.radar_figure(scores, [best, worst]).data) == 2
+    assert len(fw.radar_figure(scores, [best, worst]).data) == 2
     with pytest.raises(DataError):
-        sh.radar_figure(scores, [-1])
-    table = sh.compare_reports({"a": sh.evaluate_scene(dataset, best)})
+        fw.radar_figure(scores, [-1])
+    table = fw.compare_reports({"a": fw.evaluate_scene(dataset, best)})
     assert table.loc["a", "平均"] == pytest.approx(scores.loc[best, "5W平均"], abs=0.1)
     with pytest.raises(DataError):
-        sh.score_return_figure(scores, ["When"])
+        fw.score_return_figure(scores, ["When"])
 
 
 def test_starter_scene_is_valid_for_every_battle(dataset):

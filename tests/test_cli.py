@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+import o2o.casegen
 import o2o.data
 from o2o import cli
-from o2o.data import commands as data_commands
+from o2o.casegen import commands as data_commands
 from o2o.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -231,7 +232,7 @@ def test_unexpected_errors_are_short_unless_debugging(
 
 
 class FakeDataAPI:
-    """Stands in for o2o.data's build/check so ensure's decisions can be tested fast."""
+    """Stands in for o2o.casegen's build and o2o.data's check so ensure's decisions can be tested fast."""
 
     def __init__(self, folder: Path, valid: bool) -> None:
         self.folder = folder
@@ -258,8 +259,9 @@ class FakeDataAPI:
 def fake_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     def install(valid: bool) -> FakeDataAPI:
         api = FakeDataAPI(tmp_path / "default", valid)
-        for name in ("default_data_dir", "check", "build"):
-            monkeypatch.setattr(o2o.data, name, getattr(api, name), raising=False)
+        for name in ("default_data_dir", "check"):
+            monkeypatch.setattr(o2o.data, name, getattr(api, name))
+        monkeypatch.setattr(o2o.casegen, "build", api.build)
         return api
 
     return install

@@ -18,6 +18,6 @@ _sys.modules.setdefault("rfc3987_syntax", None)
 
 def load(path=None, validate: bool = True):
     """Open the course dataset (default: ``datasets/default``). See :func:`o2o.data.load`."""
-    from .data.load import load as _load
+    from .data.load import load as _load  # lazy: `import o2o` (so every `o2o.errors` import) stays free of pandas
 
     return _load(path, validate=validate)

@@ -36,7 +36,7 @@ PROG = "o2o"
 # command name -> (module that registers it, one-line bilingual description).
 # The description is shown by ``o2o --help`` without importing the module.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "data": ("o2o.data.commands", "生成、检查数据集 / build and check the dataset"),
+    "data": ("o2o.casegen.commands", "生成、检查数据集 / build and check the dataset"),
     "lab": ("o2o.lab", "以中文界面打开课程 / open the course in JupyterLab (Chinese UI)"),
     "app": ("o2o.apps.commands", "用 Voila 提供交互应用 / serve the Voila apps"),
     "grade": ("o2o.grading.commands", "并行、沙箱化地自动评分全班作业 / autograde a class in parallel, sandboxed"),

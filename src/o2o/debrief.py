@@ -33,7 +33,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+import o2o
+from o2o.assignments import checks
+from o2o.assignments.catalog import marks, source_notebook
+from o2o.assignments.checks import AnswerError
+from o2o.assignments.plans import (PLAN_SIZE, PlanRules, capstone_store, margin_ratio, plan_from_text, plan_table,
+                                   rule_failures)
 from o2o.errors import GradingError
+from o2o.scenes import Scene, World
 
 __all__ = [
     "ClassCourse", "open_class", "score_table", "score_distribution", "score_figure", "failure_messages",
@@ -250,8 +257,6 @@ def _plan_from_source(source: str, var: str = "capstone_plan") -> list[dict] | N
 def student_plan(course: ClassCourse, student: str, assignment: str = "capstone",
                  grade_id: str = "q1-test", answer_id: str = "q1-answer") -> list[dict] | None:
     """A student's capstone plan as data: printed by the public check, else a literal in the answer cell."""
-    from o2o.assignments.plans import plan_from_text
-
     path = course.autograded_notebook(student, assignment, assignment)
     if path.is_file():
         try:
@@ -289,9 +294,6 @@ def class_plans(course: ClassCourse, world: Any, assignment: str = "capstone", s
     One row per student: the three battles, the total budget, the mean 5W score of each W over the
     three scenes, the plan's 5W mean and margin per yuan — or why the plan could not be evaluated.
     """
-    from o2o.assignments.plans import PLAN_SIZE, PlanRules, margin_ratio, plan_table, rule_failures
-    from o2o.scenes import Scene
-
     if students is None:
         with _gradebook(course) as gb:
             students = sorted(s.student.id for s in gb.assignment_submissions(assignment))
@@ -397,8 +399,6 @@ def _run_check(fn: Any, *args: Any, **kwargs: Any) -> tuple[bool, list[dict]]:
     """Run a public check as the notebook would; its outputs in nbformat's shape."""
     import io
 
-    from o2o.assignments.checks import AnswerError
-
     buf = io.StringIO()
     try:
         with contextlib.redirect_stdout(buf):
@@ -422,17 +422,10 @@ def demo_class(root: str | Path, ds: Any = None, world: Any = None, seed: int = 
 
     from nbgrader.api import Gradebook
 
-    import o2o
-    from o2o.assignments import checks
-    from o2o.assignments.catalog import marks, source_notebook
-    from o2o.assignments.plans import capstone_store
-
     root = Path(root)
     rng = np.random.default_rng(seed)
     ds = ds if ds is not None else o2o.load()
     if world is None:
-        from o2o.scenes import World
-
         world = World.from_dataset(ds)
     store = capstone_store(ds)
     squad = int(ds.squads.loc[ds.squads["store_id"] == store, "squad_id"].iloc[0])

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from o2o.data import build
-from o2o.data.chain import make_stores
-from o2o.data.panel import generate_store
+from o2o.casegen import build
+from o2o.casegen.chain import make_stores
+from o2o.casegen.panel import generate_store
 
 
 @pytest.mark.slow

@@ -17,7 +17,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..assignments.plans import PlanRules, rule_failures
 from ..errors import DataError
+from ..i18n import label
+from ..maturity import STAGE_BY_NUMBER, AnswerError, assess
+from ..scenes import Scene, did, evaluate, pilot_panel, simulate
+from ..scenes.world import N_DAYS, day_index
+from .organisation import store_profitability
 from ._frames import month_start, require, safe_ratio
 from .scene_outcomes import compare_by, scene_totals
 
@@ -330,7 +336,6 @@ def break_even_share(margin_per_yuan: float) -> float:
 def cost_sharing_figure(table: pd.DataFrame, lang: str = "zh") -> go.Figure:
     """Lines of :func:`cost_sharing`, with the break-even line at 1 yuan of margin per yuan."""
     require(table, ["battle", "partner_share", "margin_per_yuan"], "cost sharing")
-    from ..i18n import label
 
     fig = go.Figure()
     colours = {"附近异业": "#d68910", "异业联盟采购": "#7d3c98", "其他战役": "#98a2b3"}
@@ -522,8 +527,6 @@ def pilot_effect(ds: Any, outcome: str = "sales_yuan", stores: Iterable[int] | N
 
     ``panel`` is the pilot panel (:func:`o2o.scenes.pilot_panel`) when it is already built.
     """
-    from ..scenes import did, pilot_panel
-
     if panel is None:
         panel = pilot_panel(ds, outcome)
     if stores is not None:
@@ -539,8 +542,6 @@ def effect_by(ds: Any, by: str = "format", outcome: str = "sales_yuan") -> pd.Da
     median of the pilot and control stores' squad leaders into ``能力较高`` / ``能力较低``).
     Subgroups without both pilot and control stores are skipped.
     """
-    from ..scenes import pilot_panel
-
     cols = ["store_id", "pilot_group"] + ([by] if by in ds.stores.columns and by not in ("store_id", "pilot_group")
                                           else [])
     st = ds.stores[ds.stores["pilot_group"].isin([PILOT, CONTROL])][cols]
@@ -641,8 +642,6 @@ def scale_risks(ds: Any, targets: pd.DataFrame, capable: float = 0.7) -> pd.Data
     threshold for a leader who can decide on the spot), stores losing money before the pilot
     (gross margin − rent, January–July). Columns: ``试点门店`` and ``推广门店`` (shares), and ``风险`` (what it means).
     """
-    from .organisation import store_profitability
-
     require(targets, ["store_id", "in_pilot_city", "leader_capability"], "rollout targets")
     st = ds.stores
     pilot = st[st["pilot_group"] == PILOT]
@@ -696,8 +695,6 @@ def portfolio_store(ds: Any) -> int:
 
 def example_portfolio(world: Any, store: int, start: Any = "2015-09-01", gap_days: int = 30) -> list:
     """Three scenes for ``store``'s squad, one of each type, ``gap_days`` apart from ``start`` (5,000 yuan in all)."""
-    from ..scenes import Scene
-
     squad = world.squad_of_store(int(store))
     if squad is None:
         raise DataError(f"门店 {store} 没有一线小分队(加盟店?),请选一家直营店。",
@@ -723,7 +720,6 @@ def _with_plan_history(world: Any, earlier: Sequence[Any]) -> Any:
     """A copy of ``world`` whose scene calendar also holds the launches of ``earlier`` plan scenes."""
     if not earlier:
         return world
-    from ..scenes.world import N_DAYS, day_index
 
     cal = world.calendar.copy()
     for s in earlier:
@@ -742,8 +738,6 @@ def simulate_portfolio(scenes: Sequence[Any], world: Any, draws: int = 200, seed
     tire of scenes that come too close together); without it each scene is simulated alone.
     Returns ``[(scene, result, report), ...]`` in launch order.
     """
-    from ..scenes import evaluate, simulate
-
     if not scenes:
         raise DataError("方案里还没有场景。", "The plan has no scenes yet.")
     ordered = sorted(scenes, key=lambda s: (s.launch_date, s.name))
@@ -778,8 +772,6 @@ def portfolio_problems(scenes: Sequence[Any], store: int, world: Any, max_total_
                        launch_from: str = "2015-09-01", launch_to: str = "2015-11-30") -> list[str]:
     """The plan's broken rules in Chinese (empty when the plan is fine): each scene's own problems, then the
     plan's (one store, the budget, the launch window, at least two scene types, no overlap)."""
-    from ..assignments.plans import PlanRules, rule_failures
-
     out: list[str] = []
     for i, s in enumerate(scenes, 1):
         out += [f"第{i}个场景:{p}" for p in s.check(world, lang="zh")]
@@ -909,8 +901,6 @@ def roadmap(result: Any = None, start: str = "2016-01-01", quarter_months: int =
     current stage is ``当前重点``; steps on later stages are ``等待前一阶段过关`` and are scheduled
     after the current ones, one quarter per stage still to pass (the 80 % gate).
     """
-    from ..maturity import STAGE_BY_NUMBER
-
     reached = int(getattr(result, "reached_stage", 1)) if result is not None else 1
     passed = set(getattr(result, "passed", ())) if result is not None else set()
     t0 = _timestamp(start, "开始日期 start")
@@ -943,8 +933,6 @@ def roadmap_for(answers: Any) -> tuple[pd.DataFrame, str]:
     Incomplete or invalid answers do not raise: the roadmap of a company at stage 1 is returned
     and the note says what is missing.
     """
-    from ..maturity import AnswerError, assess
-
     try:
         result = assess(answers)
     except AnswerError as err:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..errors import DataError
 from ..i18n import label
 from ._frames import require
 
@@ -32,7 +33,6 @@ def format_mix(stores: pd.DataFrame, city: str | None = None) -> pd.DataFrame:
     require(stores, ["store_id", "city", "format"], "stores")
     s = stores if city is None else stores[stores["city"] == city]
     if city is not None and s.empty:
-        from ..errors import DataError
         raise DataError(f"没有城市“{city}”的门店;请检查城市名。", f"No stores in the city '{city}'; check the name.")
     g = s.groupby("format", observed=True)["store_id"].count().rename("stores").reset_index()
     g["share"] = g["stores"] / g["stores"].sum()

@@ -2,8 +2,8 @@
 
 Used by lessons 18 and 23. Builds store-level panels from ``daily_sales`` and ``scenes``, calls the
 domain core's :func:`o2o.scenes.did` for the estimates, and adds what the lessons show around them:
-the 2x2 table of means, naive comparisons, a weekly event study, placebo tests, the squad-scene
-rate ratio (with a seeded store bootstrap) and a worked squad scene run through simulate + 5W.
+the 2x2 table of means, naive comparisons, a weekly event study, placebo tests and the squad-scene
+rate ratio (with a seeded store bootstrap). Lesson 18's worked squad scene is :mod:`o2o.analysis.squad_scene`.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..errors import DataError
+from ..scenes import did
 
 __all__ = ["PILOT", "CONTROL", "pilot_start", "group_overview", "store_panel", "did_table", "did_by_hand",
            "pilot_effects", "effects_figure", "naive_vs_did", "event_study", "event_study_figure",
            "squad_scene_rates", "squad_scene_ratio", "squad_scene_figure", "placebo", "placebo_series",
-           "placebo_explorer", "example_squad_scene", "run_scene", "scene_daily_figure", "scene_designer"]
+           "placebo_explorer", "pilot_squads"]
 
 PILOT, CONTROL = "试点", "对照"
 PRE, POST = "试点前", "试点后"
@@ -155,7 +156,6 @@ def did_by_hand(table: pd.DataFrame) -> float:
 
 
 def _did(panel: pd.DataFrame, outcome: str, log: bool):
-    from ..scenes import did
 
     return did(panel, outcome=outcome, unit="store_id", time="period", treated="treated", post="post", log=log,
                cluster="store_id")
@@ -399,86 +399,8 @@ def placebo_explorer(ds, lang: str = "zh") -> go.Figure:
     return fig
 
 
-# ------------------------------------------------------------------ a squad scene (lesson 18)
-
-
-def example_squad_scene(ds):
-    """A fan-tiering promotion scene for the squad of the pilot store with the most pre-pilot sales:
-    launched the day it is thought of, five days, WeChat moments and in store, aimed at casual fans."""
-    from ..scenes import Scene
-
+def pilot_squads(ds) -> pd.DataFrame:
+    """The squads of the pilot stores (rows of ``ds.squads``)."""
     g = _groups(ds)
     squads = ds.squads
-    pilot_squads = squads[squads["store_id"].isin(g.loc[g["pilot_group"] == PILOT, "store_id"])]
-    if pilot_squads.empty:
-        raise DataError("试点门店没有小分队。", "The pilot stores have no squads.")
-    sq = pilot_squads.sort_values("squad_id").iloc[0]
-    return Scene(
-        name=f"{sq['squad_name']}·普通粉升级周", scene_type="促销", battle="粉丝分层", initiator="一线小分队",
-        squad_id=int(sq["squad_id"]), store_ids=[int(sq["store_id"])], target_city=None,
-        idea_date=date(2015, 9, 7), launch_date=date(2015, 9, 7), duration_days=5, channels=["朋友圈", "店内"],
-        personalization=0.8, incentive_type="积分", incentive_yuan=3.0, budget_yuan=1500.0, target_tier="普通粉",
-    )
-
-
-def run_scene(ds, scene, draws: int = 200, seed: int = 18):
-    """Simulate a scene on the dataset's world and evaluate it with 5W; returns (SimResult, FiveWReport)."""
-    from ..scenes import World, evaluate, simulate
-
-    world = World.from_dataset(ds)
-    scene.validate(world)
-    result = simulate(scene, world, draws=draws, seed=seed)
-    return result, evaluate(result)
-
-
-def scene_daily_figure(result, lang: str = "zh") -> go.Figure:
-    """Day-by-day simulated results of a scene: median with the 5%–95% band, for a metric chosen from a drop-down."""
-    daily = result.daily()
-    zh = lang != "en"
-    metrics = [m for m in ("conversions", "visits", "reach_p2p", "incremental_margin_yuan", "new_members",
-                           "tier_upgrades") if any(str(c).startswith(m) for c in daily.columns)]
-    names = {"conversions": "成交", "visits": "到店", "reach_p2p": "点对点触达", "incremental_margin_yuan": "增量毛利(元)",
-             "new_members": "新增会员", "tier_upgrades": "粉丝升级"}
-    x = daily["date"] if "date" in daily.columns else daily.index
-    fig = go.Figure()
-    per = 2
-    for i, m in enumerate(metrics):
-        mid = _col(daily, m, ("p50", "median", "mean"))
-        lo, hi = _col(daily, m, ("p05",)), _col(daily, m, ("p95",))
-        xs = list(x)
-        fig.add_trace(go.Scatter(x=xs + xs[::-1], y=list(hi) + list(lo[::-1]), fill="toself", visible=(i == 0),
-                                 fillcolor="rgba(192,57,43,0.15)", line={"width": 0}, hoverinfo="skip",
-                                 name="5%–95%"))
-        fig.add_trace(go.Scatter(x=xs, y=mid, mode="lines+markers", visible=(i == 0), line={"color": "#c0392b"},
-                                 name=names.get(m, m) if zh else m))
-    buttons = [{"label": names.get(m, m) if zh else m, "method": "update",
-                "args": [{"visible": [j // per == i for j in range(len(metrics) * per)]}]} for i, m in enumerate(metrics)]
-    fig.update_layout(title="模拟的逐日结果(中位数与 5%–95% 范围)" if zh else "Simulated daily results (median, 5-95%)",
-                      updatemenus=[{"buttons": buttons, "direction": "down", "x": 1.0, "xanchor": "right", "y": 1.18,
-                                    "yanchor": "top"}],
-                      height=400, margin={"l": 60, "r": 20, "t": 80, "b": 40})
-    return fig
-
-
-def _col(daily: pd.DataFrame, metric: str, suffixes: tuple[str, ...]) -> np.ndarray:
-    if isinstance(daily.columns, pd.MultiIndex):
-        for s in suffixes:
-            if (metric, s) in daily.columns:
-                return daily[(metric, s)].to_numpy()
-    for s in suffixes:
-        for name in (f"{metric}_{s}", f"{s}_{metric}"):
-            if name in daily.columns:
-                return daily[name].to_numpy()
-    if metric in daily.columns:
-        return daily[metric].to_numpy()
-    raise DataError(f"模拟结果中没有指标 {metric}。", f"The simulation result has no metric {metric}.")
-
-
-def scene_designer(ds, scene=None, run: bool = True):
-    """The lessons' scene lab (``SceneBuilder`` + ``FiveWDashboard``), starting from ``scene``.
-
-    With ``run=True`` the starting scene is simulated at once, so the dashboard is filled when shown.
-    """
-    from .scene_lab import SceneLab
-
-    return SceneLab(ds, scene, run_now=run and scene is not None)
+    return squads[squads["store_id"].isin(g.loc[g["pilot_group"] == PILOT, "store_id"])]

@@ -9,6 +9,7 @@ import sys
 import time
 from typing import Any
 
+import o2o
 from o2o.widgets.base import (
     Displayable,
     FrozenHBox,
@@ -87,7 +88,6 @@ class App(Displayable, FrozenVBox):
         try:
             data = None
             if cls.needs_data:
-                import o2o
 
                 data = o2o.load()
             app = cls(data, lang=lang)

@@ -3,13 +3,17 @@
     o2o app                      all three apps (a list page links to each)
     o2o app scene-simulator      only the scene simulator
     o2o app --port 9000 --open   another port, and open the browser
+
+``python -m o2o.apps.commands`` takes the same options (tests and benchmarks start the server so).
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from o2o.apps.server import APP_NOTEBOOKS, ServerSettings
+from o2o.apps.server import APP_NOTEBOOKS, ServerSettings, serve
+from o2o.errors import O2OError
 
 HELP = "用 Voila 提供交互应用 / serve the Voila apps"
 
@@ -46,10 +50,6 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def settings_from_args(args: argparse.Namespace) -> ServerSettings:
     """The server settings the parsed arguments ask for."""
-    from pathlib import Path
-
-    from o2o.errors import O2OError
-
     for name, value, low in (("--port", args.port, 1), ("--pool-size", args.pool_size, 0),
                              ("--cull-idle", args.cull_idle, 1), ("--cull-interval", args.cull_interval, 1),
                              ("--max-kernels", args.max_kernels, 0)):
@@ -75,8 +75,6 @@ def settings_from_args(args: argparse.Namespace) -> ServerSettings:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until interrupted."""
-    from o2o.apps.server import serve
-
     settings = settings_from_args(args)
     print(
         f"应用地址 / apps at: http://{'localhost' if settings.ip in ('127.0.0.1', '0.0.0.0') else settings.ip}:"
@@ -95,7 +93,17 @@ def register(subparsers) -> None:
 
 
 def build_standalone_parser() -> argparse.ArgumentParser:
-    """The same options for ``python -m o2o.apps.server``."""
-    parser = argparse.ArgumentParser(prog="python -m o2o.apps.server")
+    """The same options for ``python -m o2o.apps.commands``."""
+    parser = argparse.ArgumentParser(prog="python -m o2o.apps.commands")
     _add_arguments(parser)
     return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m o2o.apps.commands`` (used by tests and benchmarks): options as ``o2o app``."""
+    serve(settings_from_args(build_standalone_parser().parse_args(argv)))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

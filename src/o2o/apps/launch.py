@@ -32,7 +32,7 @@ class ServerDidNotStart(O2OError):
 
 
 class AppServer:
-    """``python -m o2o.apps.server <args>`` (or any command) on a free port, as a context manager.
+    """``python -m o2o.apps.commands <args>`` (or any command) on a free port, as a context manager.
 
     ``command`` replaces the server command (e.g. a plain ``voila`` for a baseline); it must
     contain ``{port}`` where the port goes.
@@ -43,7 +43,7 @@ class AppServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         if command is None:
-            command = [sys.executable, "-m", "o2o.apps.server", "--port", "{port}", *args]
+            command = [sys.executable, "-m", "o2o.apps.commands", "--port", "{port}", *args]
         self.command = [c.replace("{port}", str(self.port)) for c in command]
         self.env = {**os.environ, **(env or {})}
         self.cwd = cwd

@@ -9,6 +9,9 @@ import pandas as pd
 
 from o2o.apps.base import App
 from o2o.i18n import label
+from o2o.scenes import World, simulate
+from o2o.scenes.fivew import evaluate
+from o2o.scenes.history import evaluate_history, historical_scene
 from o2o.widgets.base import FieldSpec, FrozenHBox, GuardedButton, Panel, Problem, guarded, safe, tr
 from o2o.widgets.fivew_dashboard import FiveWDashboard
 from o2o.widgets.scene_builder import SceneBuilder
@@ -108,7 +111,6 @@ class SceneSimulatorApp(App):
                 "Worth) and play it back day by day.")
 
     def _build(self, data: Any) -> list:
-        from o2o.scenes import World
 
         self._ds = data
         self.world = World.from_dataset(data)
@@ -123,8 +125,6 @@ class SceneSimulatorApp(App):
 
     def run(self, scene: Any) -> None:
         """Simulate ``scene`` (a valid design) and show its 5W evaluation."""
-        from o2o.scenes import simulate
-        from o2o.scenes.fivew import evaluate
 
         result = simulate(scene, self.world, draws=DRAWS, seed=SEED)
         report = evaluate(result)
@@ -132,7 +132,6 @@ class SceneSimulatorApp(App):
         self.dashboard.show(result, report)
 
     def _compare_history(self, scene_id: int, name: str) -> None:
-        from o2o.scenes.history import evaluate_history
 
         if scene_id == NONE:
             self.dashboard.set_reference(None, "")
@@ -140,7 +139,6 @@ class SceneSimulatorApp(App):
         self.dashboard.set_reference(evaluate_history(self._ds, scene_id), tr("历史", "history", self.lang) + f" #{scene_id}")
 
     def _load_history(self, scene_id: int) -> None:
-        from o2o.scenes.history import historical_scene
 
         scene = historical_scene(self._ds, scene_id)
         self.builder.set_scene(scene.with_changes(name=f"{scene.name}"[:40]))

@@ -299,15 +299,3 @@ def serve(settings: ServerSettings) -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m o2o.apps.server`` (used by tests and benchmarks): options as ``o2o app``."""
-    from o2o.apps.commands import build_standalone_parser, settings_from_args
-
-    args = build_standalone_parser().parse_args(argv)
-    serve(settings_from_args(args))
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

@@ -24,11 +24,17 @@ Question not answered yet: assign a value to q3_share in the cell above.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from collections.abc import Iterable
 from typing import Any
 
+from o2o.assignments.plans import (PLAN_MARKER, PLAN_SIZE, PlanRules, margin_ratio, performance_failures, plan_json,
+                                   plan_table, rule_failures)
+from o2o.assignments.simulation import GRADING_DRAWS, GRADING_SEED, SCENE_KEYS, SCENE_OPTIONAL, simulate_answer
 from o2o.errors import O2OError
+from o2o.scenes import Scene
+from o2o.scenes.fivew import DIMENSION_ZH
 
 __all__ = [
     "AnswerError",
@@ -206,14 +212,6 @@ def check_dict(
 
 
 # ---------------------------------------------------------------------------- scenes
-#: Keys a scene answer must give (a plain dict, so that it can be graded as data).
-SCENE_KEYS: tuple[str, ...] = (
-    "scene_type", "battle", "initiator", "squad_id", "store_ids", "idea_date", "launch_date",
-    "duration_days", "channels", "personalization", "incentive_type", "incentive_yuan",
-    "budget_yuan", "target_tier",
-)
-#: Keys a scene answer may also give.
-SCENE_OPTIONAL: tuple[str, ...] = ("name", "target_city")
 
 
 def scene_from_answer(value: Any, name: str, question: str, world: Any = None) -> Any:
@@ -222,8 +220,6 @@ def scene_from_answer(value: Any, name: str, question: str, world: Any = None) -
     Raises :class:`AnswerError` saying what to change: not a dict, a missing or unknown key,
     or any problem :meth:`Scene.problems` finds (with ``world``, the data-dependent ones too).
     """
-    from o2o.scenes import Scene
-
     require(value, name, question)
     if isinstance(value, Scene):
         raise AnswerError(
@@ -287,7 +283,6 @@ def scene_rule_failures(scene: Any, rules: dict[str, Any], world: Any = None) ->
     ``launch_from`` / ``launch_to`` (ISO dates, launch inclusive), ``max_budget``,
     ``tiers`` (allowed target tiers).
     """
-    import datetime as _dt
 
     out: list[tuple[str, str]] = []
 
@@ -348,23 +343,8 @@ def check_scene(value: Any, name: str, question: str, world: Any = None, **rules
 
 
 # ---------------------------------------------------------------------------- 5W thresholds
-#: Monte Carlo settings every graded simulation uses (public checks and hidden tests alike).
-GRADING_DRAWS = 200
-GRADING_SEED = 2015
-
-
-def simulate_answer(scene: Any, world: Any) -> tuple[Any, Any]:
-    """Simulate a scene with the grading settings; returns ``(SimResult, FiveWReport)``."""
-    from o2o.scenes import evaluate, simulate
-
-    result = simulate(scene, world, draws=GRADING_DRAWS, seed=GRADING_SEED)
-    return result, evaluate(result)
-
-
 def fivew_shortfalls(report: Any, thresholds: dict[str, float]) -> list[tuple[str, str]]:
     """Which 5W thresholds a report misses. Keys: ``Who``…``Worth`` and ``overall``."""
-    from o2o.scenes.fivew import DIMENSION_ZH
-
     out = []
     for key, need in thresholds.items():
         got = report.overall if key == "overall" else report.scores[key]
@@ -418,8 +398,6 @@ def check_fivew(
 # ---------------------------------------------------------------------------- the capstone plan
 def plan_from_answer(value: Any, name: str, question: str, world: Any = None) -> list[Any]:
     """A plan answer (a list of exactly three scene dicts) as three valid ``Scene`` objects."""
-    from o2o.assignments.plans import PLAN_SIZE
-
     require(value, name, question)
     if type(value) is not list:
         raise AnswerError(
@@ -437,8 +415,6 @@ def plan_from_answer(value: Any, name: str, question: str, world: Any = None) ->
 
 def check_plan(value: Any, name: str, question: str, world: Any, store: int, **rules: Any) -> None:
     """The capstone plan meets every stated constraint; prints it as one line for the class debrief."""
-    from o2o.assignments.plans import PLAN_MARKER, PlanRules, plan_json, rule_failures
-
     scenes = plan_from_answer(value, name, question, world)
     failures = rule_failures(scenes, PlanRules(store=store, **rules), world)
     if failures:
@@ -452,8 +428,6 @@ def check_plan(value: Any, name: str, question: str, world: Any, store: int, **r
 
 def check_plan_results(value: Any, name: str, question: str, world: Any, store: int, **rules: Any) -> None:
     """The capstone plan, simulated scene by scene, reaches the stated 5W and margin targets."""
-    from o2o.assignments.plans import PlanRules, margin_ratio, performance_failures, plan_table
-
     scenes = plan_from_answer(value, name, question, world)
     limit = rules.pop("max_total_budget", None)
     broken = [(f"第{i}个场景:store_ids 应恰好是 [{store}]", f"scene {i}: store_ids must be [{store}]")

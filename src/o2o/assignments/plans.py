@@ -17,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from o2o.assignments.simulation import SCENE_KEYS, simulate_answer
+
 PLAN_SIZE = 3
 PLAN_MARKER = "O2O-PLAN-JSON:"
 
@@ -72,8 +74,6 @@ def rule_failures(scenes: list[Any], rules: PlanRules, world: Any = None) -> lis
 
 def plan_table(scenes: list[Any], world: Any) -> pd.DataFrame:
     """One row per scene: what it is, its 5W scores, and its simulated margin and cost (grading settings)."""
-    from o2o.assignments.checks import simulate_answer
-
     rows = []
     for i, s in enumerate(scenes, 1):
         result, report = simulate_answer(s, world)
@@ -119,8 +119,6 @@ def _plain(v: Any) -> Any:
 
 def plan_json(scenes: list[Any]) -> str:
     """The plan as one line of JSON (scene fields; dates as ISO strings)."""
-    from o2o.assignments.checks import SCENE_KEYS
-
     return json.dumps(
         [{"name": s.name, **{k: _plain(getattr(s, k)) for k in SCENE_KEYS}} for s in scenes],
         ensure_ascii=False, sort_keys=True,

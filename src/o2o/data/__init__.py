@@ -1,9 +1,11 @@
-"""The synthetic Meiyijia-style dataset: generation, schema, loading and checks."""
+"""The synthetic Meiyijia-style dataset as everything reads it: schema, calibration, loading and checks.
 
-from .build import build
+The generator that writes it is :mod:`o2o.casegen` (a floor above, as it runs the scene simulator).
+"""
+
 from .check import check
 from .load import Dataset, default_data_dir, load, validate_table
 from .schema import DATASET_VERSION, FOREIGN_KEYS, TABLES
 
-__all__ = ["build", "check", "Dataset", "default_data_dir", "load", "validate_table", "DATASET_VERSION",
+__all__ = ["check", "Dataset", "default_data_dir", "load", "validate_table", "DATASET_VERSION",
            "FOREIGN_KEYS", "TABLES"]

@@ -33,31 +33,16 @@ def referential_problems(ds: Dataset) -> list[str]:
     return problems
 
 
-def generator_fingerprint() -> str:
-    """A hash of the code that generates the data (o2o.data and the scene model it simulates with).
-
-    Stored in meta.json; ``o2o data ensure`` rebuilds a dataset made by other code, so that the
-    data always matches the package that reads it."""
-    pkg = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    skip = {"commands.py", "docs.py", "load.py", "check.py", "calibration_check.py", "fivew.py", "did.py"}
-    for f in sorted([*(pkg / "data").glob("*.py"), *(pkg / "scenes").glob("*.py")]):
-        if f.name not in skip:
-            h.update(f.name.encode())
-            h.update(f.read_bytes())
-    return h.hexdigest()[:16]
-
-
 def check(path: str | os.PathLike | None = None, hashes: bool = True, integrity: bool = True,
-          tables: bool = True, fingerprint: bool = False) -> dict:
+          tables: bool = True, generator: str | None = None) -> dict:
     """Validate a whole dataset; return a summary (row counts) or raise :class:`DataError`.
 
     ``hashes``: every file matches meta.json; ``tables``: every table loads and fits its schema;
-    ``integrity``: keys are unique and references resolve; ``fingerprint``: the dataset was made by
-    the generator code installed now."""
+    ``integrity``: keys are unique and references resolve; ``generator``: the dataset was made by the
+    generator with this fingerprint (:func:`o2o.casegen.generator_fingerprint`, the code installed now)."""
     ds = Dataset(path)
     zh, en = _rebuild_hint(ds.path)
-    if fingerprint and ds.meta.get("generator") != generator_fingerprint():
+    if generator is not None and ds.meta.get("generator") != generator:
         raise DataError(f"数据集是由另一版本的生成程序生成的。{zh}",
                         f"The dataset was made by another version of the generator. {en}")
     if hashes:

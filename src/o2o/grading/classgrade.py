@@ -22,6 +22,7 @@ from typing import Any, Iterable
 from o2o.errors import GradingError
 
 from . import supervise
+from .feedback import sanitize_notebook
 from .gradebook_io import backup, sqlite_path, write_student
 from .inert import inert, valid_unicode
 from .sandbox import Limits, assert_hidden, check_sandbox, default_readonly_paths
@@ -145,8 +146,6 @@ def _screen_all(jobs: list[tuple[str, str]], runtime: Path) -> tuple[list[tuple[
 def _write_autograded(coursedir: Any, assignment: str, student: str, submitted: str,
                       result: StudentResult, release_sources: dict[str, dict[str, str]]) -> None:
     import json
-
-    from .feedback import sanitize_notebook
 
     dest = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
     dest.parent.mkdir(parents=True, exist_ok=True)

@@ -38,6 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _grade(args: argparse.Namespace) -> int:
+    # lazy: `o2o bundle` shares this module and never needs the grader (CLI start-up)
     from .classgrade import grade_class
     from .sandbox import Limits
 
@@ -67,7 +68,7 @@ def _collect(args: argparse.Namespace) -> int:
 
 
 def _bundle(args: argparse.Namespace) -> int:
-    from .bundle import build_bundle
+    from .bundle import build_bundle  # lazy: `o2o grade` shares this module and never needs the bundler (CLI start-up)
 
     out = build_bundle(Path(args.out), course_dir=Path(args.course_dir) if args.course_dir else None,
                        with_data=args.with_data)

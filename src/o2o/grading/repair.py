@@ -26,6 +26,7 @@ from typing import Any
 from .inert import inert
 from .screen import Unsafe, read_bounded
 from .spec import CellSpec, NotebookSpec
+from .trusted import strip_hidden
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,4 @@ def repair(nb: dict[str, Any] | None, spec: NotebookSpec) -> tuple[dict[str, Any
 
 
 def _public_forms(source: str) -> set[str]:
-    from .trusted import strip_hidden
-
     return {source.strip(), strip_hidden(source).strip()}

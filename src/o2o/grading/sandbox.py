@@ -34,6 +34,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import o2o
 from o2o.errors import GradingError
 
 SANDBOX_UID_BASE = 61000
@@ -96,12 +97,7 @@ def default_readonly_paths() -> list[Path]:
             continue
         paths.append(p)
     # editable installs register their source tree through a finder mapping
-    try:
-        import o2o
-
-        paths.append(Path(o2o.__file__).resolve().parent.parent)
-    except Exception:  # pragma: no cover - o2o is always importable here
-        pass
+    paths.append(Path(o2o.__file__).resolve().parent.parent)
     out: list[Path] = []
     for p in paths:
         p = p.resolve()

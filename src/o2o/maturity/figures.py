@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from o2o.errors import O2OError
+from o2o.maturity.analysis import mastery_profile
 from o2o.maturity.assessment import MaturityResult
 from o2o.maturity.stages import FACTIONS_EN, STAGES
 
@@ -38,7 +39,6 @@ def mastery_figure(result: MaturityResult, lang: str = "zh") -> go.Figure:
 
 def faction_profile_figure(df: pd.DataFrame, lang: str = "zh", threshold: float = 80.0) -> go.Figure:
     """Mean mastery per stage, one line per faction, with the pass line (from :func:`example_assessments`)."""
-    from o2o.maturity.analysis import mastery_profile
 
     prof = mastery_profile(df)
     names = [s.name_en if lang == "en" else s.name_zh for s in STAGES]

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from o2o.errors import O2OError
+
 #: The article's pass rule: a stage must be "八成纯熟" (80 % mastered) before the next one.
 PASS_THRESHOLD: float = 80.0
 
@@ -272,8 +274,6 @@ STAGE_BY_KEY: dict[str, Stage] = {s.key: s for s in STAGES}
 
 def get_stage(stage: int | str) -> Stage:
     """Look a stage up by number (1–5), key (``"convection"``) or Chinese name (``"对流岗位"``)."""
-    from o2o.errors import O2OError
-
     for s in STAGES:
         if stage in (s.number, s.key, s.name_zh, s.kpa_zh, s.kpi_zh) and not isinstance(stage, bool):
             return s

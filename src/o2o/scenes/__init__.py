@@ -7,7 +7,8 @@
 
 from .catalog import (BATTLE_PROFILES, BATTLE_TYPE, CHANNELS, INCENTIVE_TYPES, INITIATORS, SCENE_CATALOG, TARGET_TIERS,
                       TIERS)
-from .model import PROBLEM_CODES, Problem, Scene
+from .model import Scene
+from .problems import PROBLEM_CODES, Problem
 from .params import DEFAULT_PARAMS, ModelParams
 from .simulate import METRIC_LABELS, METRICS, SimResult, simulate
 from .world import World

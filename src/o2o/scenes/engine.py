@@ -5,6 +5,10 @@ A *group* is one Monte Carlo draw of one scene. For a designed scene the groups 
 (scene inputs of shape ``(1, S)`` broadcast over them); for the historical scenes each group is
 one scene with its own stores (inputs of shape ``(G, S)``). The mechanisms and every parameter
 are documented in ``docs/simulation-model.md``.
+
+:func:`run` goes step by step: the scene's deterministic side (:mod:`o2o.scenes.exposure`: stores, people,
+seed reach, coefficients), the cascade's inputs, the random draws, the day loop, the counted outcomes,
+the costs and, on request, the totals per store.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .catalog import BATTLE_PROFILES, TIERS
+from .exposure import (K, NK, Inputs, People, Reach, Stores, battle_arrays, coefficients, people_of, saturate,
+                       seed_outcomes, seed_reach, store_arrays)
 from .params import ModelParams
-from .world import N_DAYS, World
+from .world import World
 
 #: Metrics of the day-by-day log, in the order of the ``scene_daily`` table.
 METRICS: tuple[str, ...] = ("reach_broadcast", "reach_p2p", "shares", "visits", "conversions", "redemptions",
@@ -25,36 +30,6 @@ METRICS: tuple[str, ...] = ("reach_broadcast", "reach_p2p", "shares", "visits", 
 EXTRA: tuple[str, ...] = ("shares_cascade", "cost_ads", "cost_incentive", "cost_ops")
 COUNT_METRICS = ("reach_broadcast", "reach_p2p", "shares", "visits", "conversions", "redemptions",
                  "new_members", "tier_upgrades")
-
-# columns of the per-channel coefficient stacks
-_K = ("visits", "conversions", "redemptions", "sales", "margin", "new_members", "tier_upgrades")
-_NK = len(_K)
-
-
-@dataclass
-class Inputs:
-    """Scene inputs for the engine. Scene-level arrays have shape (Gp, 1), store arrays (Gp, S); Gp is 1 or G."""
-
-    pos: np.ndarray            # (Gp, S) store positions in the world
-    valid: np.ndarray          # (Gp, S) bool: real store (False = padding)
-    start: np.ndarray          # (Gp,) launch day of year
-    dur: np.ndarray            # (Gp,) days
-    squad: np.ndarray          # (Gp, 1) bool
-    lead: np.ndarray           # (Gp, 1) days from idea to launch
-    personalization: np.ndarray
-    incentive_yuan: np.ndarray
-    perceived: np.ndarray      # value felt per yuan of face value
-    topup: np.ndarray          # extra basket per yuan of incentive (reaching a threshold)
-    unit_cost: np.ndarray      # cost per redemption
-    pool_cash: np.ndarray      # cash for incentives
-    ad_cash: np.ndarray        # cash for ads
-    ch_ads: np.ndarray
-    ch_moments: np.ndarray
-    ch_store: np.ndarray
-    tier: np.ndarray           # (Gp, 1) int: 0..3, or -1 for all tiers
-    battle: np.ndarray         # (Gp, 1) object: battle names
-    fatigue_count: np.ndarray  # (Gp, S) weighted number of recent scenes
-
 
 #: Scenes over more stores than this (times draws) run their share cascade on super-stores.
 CLUSTER_ABOVE = 200_000
@@ -101,203 +76,113 @@ def _cluster(p_w, p_wo, pool_c, cc, seed_share, audience):
     return labels, alloc, grouped
 
 
-def _battle_arrays(battle: np.ndarray) -> dict[str, np.ndarray]:
-    names = ("forward", "visit", "conversion", "basket", "join", "upgrade", "pool", "incentive_cost")
-    flat = battle.ravel()
-    out = {}
-    for n in names:
-        out[n] = np.array([getattr(BATTLE_PROFILES[b], n) for b in flat], dtype=float).reshape(battle.shape)
-    return out
-
-
-def _saturate(cum_exposure: np.ndarray, pool: np.ndarray) -> np.ndarray:
-    """Unique people reached after ``cum_exposure`` exposures in a pool: pool * (1 - exp(-x / pool))."""
-    pool = np.maximum(pool, 1e-12)
-    return pool * -np.expm1(-cum_exposure / pool)
-
-
 def _round_daily(daily: np.ndarray) -> np.ndarray:
     """Whole numbers per day whose running totals are the rounded running totals of ``daily``."""
     cum = np.floor(np.cumsum(daily, axis=-1) + 0.5)
     return np.diff(cum, axis=-1, prepend=0.0)
 
 
-def _new_from_cum(cum_unique: np.ndarray) -> np.ndarray:
-    """Daily new reach from cumulative reach along the last axis."""
-    return np.diff(cum_unique, axis=-1, prepend=0.0)
+@dataclass
+class _Cascade:
+    """The share cascade's inputs per store, or per super-store for large chain-wide scenes."""
+
+    p_w: np.ndarray
+    p_wo: np.ndarray
+    pool_c: np.ndarray
+    cc: np.ndarray             # (Gp, S, 2K) coefficients of cascade reach, with and without incentive
+    seed_share: np.ndarray     # (Gp, S, T) shares made by people the seed channels reached
+    shape: np.ndarray          # gamma shape of the store shocks
+    S_run: int
+    labels: np.ndarray | None = None
+    alloc: np.ndarray | None = None
+
+
+@dataclass
+class _Days:
+    """What the day loop produced: expected outcomes per day and the cascade's own counts."""
+
+    out_k: np.ndarray          # (G, T, K)
+    reach_c: np.ndarray
+    shares: np.ndarray
+    shares_c: np.ndarray
+    store_c: np.ndarray | None
+    fsum: np.ndarray           # share of demand served with the incentive, summed over days
+    pool_count: np.ndarray     # redemptions the incentive pool pays for
 
 
 def run(world: World, x: Inputs, G: int, rng: np.random.Generator, prm: ModelParams,
         keep_store_totals: bool = False, cluster: bool | None = None) -> dict[str, np.ndarray]:
     """Simulate ``G`` groups; returns metric -> (G, T) arrays (T = longest duration) and extras."""
+    st = store_arrays(world, x, prm)
+    b = battle_arrays(x.battle)
+    people = people_of(world, x, prm, st, b)
+    reach = seed_reach(x, prm, st, people, b)
+    cw, cwo = coefficients(x, prm, st, people, reach, b)
+    seed_w, seed_wo, reach_b, reach_fi, seed_share_w = seed_outcomes(prm, reach, cw, cwo)
+    casc = _cascade_inputs(x, G, prm, people, reach, cw, cwo, seed_share_w, cluster)
+    # randomness (fixed order: same seed, same result)
+    eps = rng.lognormal(-0.5 * prm.scene_sigma**2, prm.scene_sigma, (G, 1))
+    xi = rng.gamma(casc.shape, 1.0 / casc.shape, (G, casc.S_run))
+    eta = rng.lognormal(-0.5 * prm.day_sigma**2, prm.day_sigma, (G, st.T))
+    z = rng.standard_normal((5, G, st.T))
+    days = _day_loop(x, G, prm, st, people, reach, casc, seed_w, seed_wo, eps, xi, eta, keep_store_totals)
+    act_f = st.active.astype(float)
+    res = _outcomes(G, st.T, days, act_f, reach_b, reach_fi, eps, z)
+    _costs(res, x, G, prm, st, reach, act_f)
+    if keep_store_totals:
+        res.update(_store_totals(x, st, reach, casc, days, cw, cwo, eps))
+    return res
+
+
+def _cascade_inputs(x: Inputs, G: int, prm: ModelParams, people: People, reach: Reach, cw: dict[str, np.ndarray],
+                    cwo: dict[str, np.ndarray], seed_share_w: np.ndarray, cluster: bool | None) -> _Cascade:
+    """The cascade's inputs per store, or per super-store for large chain-wide scenes."""
     Gp, S = x.pos.shape
-    T = int(x.dur.max())
-    t = np.arange(T)
-    active = (t[None, :] < x.dur[:, None])                        # (Gp, T)
-    day = np.clip(x.start[:, None] + t[None, :], 0, N_DAYS - 1)   # (Gp, T)
-    valid = x.valid.astype(float)
-    pos = x.pos
-
-    # --- store data ---------------------------------------------------------------------
-    traffic = world.tickets[pos[:, :, None], day[:, None, :]] * active[:, None, :] * valid[:, :, None]
-    mean_t = world.mean_tickets[pos] * valid
-    ticket = world.ticket_size[pos]
-    mrate = world.margin_rate[pos]
-    fans = world.fans_at(pos, x.start[:, None]) * valid[:, :, None]       # (Gp, S, 4)
-    f_total = fans.sum(-1)
-    tier = x.tier                                                         # (Gp, 1)
-    all_tiers = tier < 0
-    tier_c = np.clip(tier, 0, len(TIERS) - 1)
-    f_target = np.where(all_tiers, f_total, np.take_along_axis(fans, np.broadcast_to(tier_c, f_total.shape)[..., None],
-                                                              axis=-1)[..., 0])
-    eng_vec = np.array([prm.tier_engagement[t_] for t_ in TIERS])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        eng_all = np.where(f_total > 0, (fans * eng_vec).sum(-1) / f_total, eng_vec.mean())
-        up_all = np.where(f_total > 0, fans[..., :-1].sum(-1) / f_total, 0.75)
-    tier_eng = np.where(all_tiers, eng_all, eng_vec[tier_c])
-    up_share = np.where(all_tiers, up_all, (tier_c < len(TIERS) - 1).astype(float))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        target_frac = np.where(f_total > 0, f_target / f_total, 0.0)
-
-    b = _battle_arrays(x.battle)
-
-    # --- who runs it: squad capability and profit, or HQ ------------------------------------
-    cap = world.capability[pos]
-    support = world.profit_support[pos]
-    size = np.minimum(world.squad_size[pos] / prm.squad_full_size, 1.0)
-    squad_act = (prm.capability_floor + (1 - prm.capability_floor) * cap) * support * size
-    act = np.where(x.squad, squad_act, prm.hq_frontline_activity)
-    fit = np.where(x.squad, 0.5 + 0.5 * cap, prm.hq_fit)
-    rho = x.personalization * fit                                         # effective personalisation
-    timely = prm.timeliness_floor + (1 - prm.timeliness_floor) * np.exp(-x.lead / prm.timeliness_days)
-    fatigue = 1.0 / (1.0 + prm.fatigue_per_scene * x.fatigue_count)
-    common = timely * fatigue                                             # (Gp, S)
-
-    ratio = x.incentive_yuan * x.perceived / np.maximum(ticket, 1e-9)
-    attract = ratio / (ratio + prm.attractiveness_half)                   # (Gp, S); 0 without incentive
-    has_inc = (x.unit_cost > 0) | (x.incentive_yuan > 0)
-    eng_w = prm.engagement_base + prm.engagement_incentive * attract + prm.engagement_personal * rho
-    eng_wo = prm.engagement_base + prm.engagement_personal * rho
-    p_common = prm.forward_prob_max * tier_eng * b["forward"] * common
-    p_w = np.minimum(p_common * eng_w, 1.0) * valid
-    p_wo = np.minimum(p_common * eng_wo, 1.0) * valid
-
-    # --- seed reach by channel (deterministic given the scene) --------------------------------
-    novelty = np.exp(-t / prm.novelty_days)                               # (T,)
-    act3 = act[:, :, None]
-    e_f = f_target[:, :, None] * prm.moments_daily_coverage * act3 * novelty * active[:, None, :] \
-        * x.ch_moments[:, :, None]
-    new_f = _new_from_cum(_saturate(np.cumsum(e_f, -1), f_target[:, :, None]))
-    pool_i = prm.instore_pool_per_ticket * mean_t
-    e_i = traffic * prm.instore_exposure * act3 * x.ch_store[:, :, None]
-    new_i = _new_from_cum(_saturate(np.cumsum(e_i, -1), pool_i[:, :, None]))
-    wsum = np.maximum(mean_t.sum(1, keepdims=True), 1e-9)
-    cpm = np.where(x.squad, prm.cpm_squad_yuan, prm.cpm_hq_yuan)
-    ad_daily = np.where(x.ch_ads, x.ad_cash / np.maximum(x.dur[:, None], 1), 0.0)     # (Gp, 1)
-    imp = (ad_daily * (mean_t / wsum) / cpm * 1000.0)[:, :, None] * active[:, None, :]
-    pool_b = prm.area_pool_per_ticket * mean_t * b["pool"]
-    new_b = _new_from_cum(_saturate(np.cumsum(imp, -1), pool_b[:, :, None]))
-    pool_c = prm.cascade_pool_per_fan * f_total * b["pool"]
-
-    # --- per-channel coefficients: reach -> visits, conversions, ... (Gp, S, K) -------------
-    perso = 0.5 + 0.5 * rho
-    conv_v = np.minimum(prm.conversion_visit * b["conversion"], 1.0) * np.ones_like(ticket)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        member_b = np.where(pool_b > 0, np.minimum(f_total / pool_b, 1.0), 0.0)
-        member_i = np.where(pool_i > 0, np.minimum(f_total / pool_i, 1.0), 0.0)
-    join = prm.join_rate * b["join"]
-    upg = prm.upgrade_rate * b["upgrade"] * up_share * perso
-
-    def coefs(att: np.ndarray, redeem: np.ndarray) -> dict[str, np.ndarray]:
-        app = 0.3 + 0.7 * att
-        topup = redeem * x.incentive_yuan * x.topup          # extra basket to reach the incentive's threshold
-        basket = ticket * b["basket"] + topup
-        cv = b["visit"] * common
-        out = {}
-        vis_b = prm.visit_rate_broadcast * app * cv
-        vis_f = prm.visit_rate_fans * app * perso * tier_eng * cv
-        vis_c = prm.visit_rate_cascade * app * perso * cv
-        conv_i = np.minimum(prm.conversion_instore * app * perso * b["conversion"] * common, 1.0)
-        for name, vis, conv, sale, newm, upm in (
-            ("B", vis_b, vis_b * conv_v, basket * (1 - prm.cannibal_others), (1 - member_b) * join,
-             member_b * target_frac * upg),
-            ("F", vis_f, vis_f * conv_v, basket * (1 - prm.cannibal_fans), 0.0 * join, upg),
-            ("I", 0.0 * vis_b, conv_i, ticket * b["basket"] * prm.instore_addon_share + topup, (1 - member_i) * join,
-             member_i * target_frac * upg),
-            ("C", vis_c, vis_c * conv_v, basket * (1 - prm.cannibal_others), prm.cascade_nonmember_share * join,
-             (1 - prm.cascade_nonmember_share) * target_frac * upg),
-        ):
-            sales = conv * sale
-            out[name] = np.stack(np.broadcast_arrays(vis, conv, conv * redeem, sales, sales * mrate,
-                                                     conv * newm, conv * upm), axis=-1) * valid[:, :, None]
-        return out
-
-    cw = coefs(attract, has_inc.astype(float) * np.ones_like(ticket))
-    cwo = coefs(np.zeros_like(attract), np.zeros_like(ticket))
-    # seed reach of the three channels projected on their coefficients: one batched matrix product
-    reach_all = np.concatenate([new_b, new_f, new_i], axis=1).transpose(0, 2, 1)          # (Gp, T, 3S)
-    coef_all = np.concatenate([np.concatenate([cw[c], cwo[c]], axis=-1) for c in "BFI"], axis=1)  # (Gp, 3S, 2K)
-    seed_both = np.matmul(reach_all, coef_all)
-    seed_w, seed_wo = seed_both[..., :_NK], seed_both[..., _NK:]
-    reach_b = new_b.sum(1)                                               # (Gp, T)
-    reach_fi = (new_f + new_i).sum(1)
-    cf = prm.channel_forward
-    seed_share_w = cf["广告"] * new_b + cf["朋友圈"] * new_f + cf["店内"] * new_i   # (Gp, S, T)
-
-    # --- the cascade's inputs per store, or per super-store for large chain-wide scenes --------
-    p_w = np.broadcast_to(p_w, (Gp, S))
-    p_wo = np.broadcast_to(p_wo, (Gp, S))
-    pool_c = np.broadcast_to(pool_c, (Gp, S))
+    p_w = np.broadcast_to(people.p_w, (Gp, S))
+    p_wo = np.broadcast_to(people.p_wo, (Gp, S))
+    pool_c = np.broadcast_to(reach.pool_c, (Gp, S))
     cc = np.concatenate([cw["C"], cwo["C"]], axis=-1)                      # (Gp, S, 2K)
     shape = np.full((1, S), prm.store_shape)
-    labels = None
     if cluster is None:
         cluster = G * S > CLUSTER_ABOVE
     if Gp == 1 and S > CLUSTERS and cluster:
         labels, alloc, (p_w, p_wo, pool_c, cc, seed_share_w, n_in) = _cluster(
             p_w[0], p_wo[0], pool_c[0], cc[0], seed_share_w[0], prm.audience_per_share)
         shape = (prm.store_shape * n_in)[None, :]
-        S_run = p_w.shape[1]
-    else:
-        S_run = S
+        return _Cascade(p_w, p_wo, pool_c, cc, seed_share_w, shape, p_w.shape[1], labels, alloc)
+    return _Cascade(p_w, p_wo, pool_c, cc, seed_share_w, shape, S)
 
-    # --- randomness (fixed order: same seed, same result) ---------------------------------------
-    eps = rng.lognormal(-0.5 * prm.scene_sigma**2, prm.scene_sigma, (G, 1))
-    xi = rng.gamma(shape, 1.0 / shape, (G, S_run))
-    eta = rng.lognormal(-0.5 * prm.day_sigma**2, prm.day_sigma, (G, T))
-    z = rng.standard_normal((5, G, T))
 
-    # --- the day loop: cascade, incentive pool -----------------------------------------------
+def _day_loop(x: Inputs, G: int, prm: ModelParams, st: Stores, people: People, reach: Reach, casc: _Cascade,
+              seed_w: np.ndarray, seed_wo: np.ndarray, eps: np.ndarray, xi: np.ndarray, eta: np.ndarray,
+              keep_store_totals: bool) -> _Days:
+    """Day by day: demand from the seed channels and yesterday's cascade, the incentive pool spent on it,
+    today's shares and the reach they bring tomorrow."""
+    T, S_run, Gp = st.T, casc.S_run, x.pos.shape[0]
     shared = Gp == 1 and G > 1
+    cc = casc.cc
     if shared:
         cc0 = np.ascontiguousarray(cc[0], dtype=np.float64)
-    pc_w = p_w * (eps * xi)                                               # (G, S)
-    pc_wo = p_wo * (eps * xi)
+    pc_w = casc.p_w * (eps * xi)                                          # (G, S)
+    pc_wo = casc.p_wo * (eps * xi)
     dp = pc_w - pc_wo
-    act_f = active.astype(float)
+    act_f = st.active.astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         pool_count = np.where(x.unit_cost[:, 0] > 0, x.pool_cash[:, 0] / x.unit_cost[:, 0], np.inf)
     remaining = np.broadcast_to(pool_count, (G,)).astype(float).copy()
-    has_inc_g = np.broadcast_to(has_inc[:, 0], (G,))
+    has_inc_g = np.broadcast_to(people.has_inc[:, 0], (G,))
 
-    out_k = np.zeros((G, T, _NK))
-    reach_c = np.zeros((G, T))
-    shares = np.zeros((G, T))
-    shares_c = np.zeros((G, T))
-    new_c = np.zeros((G, S_run))
-    cum_y = np.zeros((G, S_run))
-    cum_c = np.zeros((G, S_run))
+    out_k = np.zeros((G, T, NK))
+    reach_c, shares, shares_c = np.zeros((G, T)), np.zeros((G, T)), np.zeros((G, T))
+    new_c, cum_y, cum_c = np.zeros((G, S_run)), np.zeros((G, S_run)), np.zeros((G, S_run))
     store_c = np.zeros((G, S_run)) if keep_store_totals else None
     fsum = np.zeros(G)
     for k in range(T):
         e_k = eta[:, k:k + 1] * eps                                        # (G, 1)
         a_k = act_f[:, k:k + 1]                                           # (Gp, 1)
-        if shared:
-            pc = new_c @ cc0                                              # (G, 2K)
-        else:
-            pc = np.matmul(new_c[:, None, :], cc)[:, 0, :]
-        dem_w = seed_w[:, k, :] * e_k + pc[:, :_NK]
-        dem_wo = seed_wo[:, k, :] * e_k + pc[:, _NK:]
+        pc = new_c @ cc0 if shared else np.matmul(new_c[:, None, :], cc)[:, 0, :]      # (G, 2K)
+        dem_w = seed_w[:, k, :] * e_k + pc[:, :NK]
+        dem_wo = seed_wo[:, k, :] * e_k + pc[:, NK:]
         red = dem_w[:, 2]
         with np.errstate(divide="ignore", invalid="ignore"):
             f = np.where(red > 0, np.clip(remaining / red, 0.0, 1.0), np.where(remaining > 0, 1.0, 0.0))
@@ -310,48 +195,62 @@ def run(world: World, x: Inputs, G: int, rng: np.random.Generator, prm: ModelPar
             store_c += new_c * a_k
         # today's shares and tomorrow's cascade reach
         # no day shock here: weights on saturating reach must not rise over time (see docs, "monotonicity")
-        p = (pc_wo + f[:, None] * dp) * (novelty[k] * a_k)
+        p = (pc_wo + f[:, None] * dp) * (reach.novelty[k] * a_k)
         np.minimum(p, 1.0, out=p)
-        casc = p * new_c
-        casc *= prm.cascade_forward
-        sh = p * seed_share_w[:, :, k] + casc
+        cascade = p * new_c
+        cascade *= prm.cascade_forward
+        sh = p * casc.seed_share[:, :, k] + cascade
         shares[:, k] = sh.sum(1)
-        shares_c[:, k] = casc.sum(1)
+        shares_c[:, k] = cascade.sum(1)
         cum_y += prm.audience_per_share * sh
-        c_now = _saturate(cum_y, pool_c)
+        c_now = saturate(cum_y, casc.pool_c)
         np.subtract(c_now, cum_c, out=new_c)
         cum_c = c_now
+    return _Days(out_k, reach_c, shares, shares_c, store_c, fsum, pool_count)
 
+
+def _noisy(lam: np.ndarray, zz: np.ndarray) -> np.ndarray:
+    """Whole counts around ``lam`` (normal approximation of Poisson noise, never below 0)."""
+    lam = np.maximum(lam, 0.0)
+    return np.floor(np.maximum(lam + zz * np.sqrt(lam), 0.0) + 0.5)
+
+
+def _outcomes(G: int, T: int, days: _Days, act_f: np.ndarray, reach_b: np.ndarray, reach_fi: np.ndarray,
+              eps: np.ndarray, z: np.ndarray) -> dict[str, np.ndarray]:
+    """The day-by-day counts and amounts of every draw: rounded reach, noisy counts, redemptions capped by
+    the incentive pool."""
     res: dict[str, np.ndarray] = {}
     # round the running totals (not each day) so that totals keep the model's monotonicity
     res["reach_broadcast"] = _round_daily(np.broadcast_to(reach_b * act_f, (G, T)))
-    res["reach_p2p"] = _round_daily(reach_fi * eps * act_f + reach_c)
-
-    def noisy(lam: np.ndarray, zz: np.ndarray) -> np.ndarray:
-        lam = np.maximum(lam, 0.0)
-        return np.floor(np.maximum(lam + zz * np.sqrt(lam), 0.0) + 0.5)
-
-    res["shares"] = noisy(shares, z[0])
+    res["reach_p2p"] = _round_daily(reach_fi * eps * act_f + days.reach_c)
+    shares = days.shares
+    res["shares"] = _noisy(shares, z[0])
     with np.errstate(divide="ignore", invalid="ignore"):
-        res["shares_cascade"] = np.where(shares > 0, np.floor(res["shares"] * shares_c / shares + 0.5), 0.0)
-    lam = {name: out_k[:, :, i] for i, name in enumerate(_K)}
-    res["visits"] = noisy(lam["visits"], z[1])
-    conv = noisy(lam["conversions"], z[2])
+        res["shares_cascade"] = np.where(shares > 0, np.floor(res["shares"] * days.shares_c / shares + 0.5), 0.0)
+    lam = {name: days.out_k[:, :, i] for i, name in enumerate(K)}
+    res["visits"] = _noisy(lam["visits"], z[1])
+    conv = _noisy(lam["conversions"], z[2])
     res["conversions"] = conv
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(lam["conversions"] > 0, conv / lam["conversions"], 0.0)
         red_ratio = np.where(lam["conversions"] > 0, lam["redemptions"] / lam["conversions"], 0.0)
     red = np.floor(conv * red_ratio + 0.5)
-    cap = np.floor(np.broadcast_to(pool_count, (G,))[:, None] + 1e-9)
+    cap = np.floor(np.broadcast_to(days.pool_count, (G,))[:, None] + 1e-9)
     red_cum = np.minimum(np.cumsum(red, axis=1), cap)
     res["redemptions"] = np.diff(red_cum, axis=1, prepend=0.0)
     res["incremental_sales_yuan"] = lam["sales"] * scale
     res["incremental_margin_yuan"] = lam["margin"] * scale
-    res["new_members"] = noisy(lam["new_members"], z[3])
-    res["tier_upgrades"] = noisy(lam["tier_upgrades"], z[4])
+    res["new_members"] = _noisy(lam["new_members"], z[3])
+    res["tier_upgrades"] = _noisy(lam["tier_upgrades"], z[4])
+    return res
 
-    n_st = valid.sum(1)                                                  # (Gp,)
-    cost_ads = np.broadcast_to(ad_daily * act_f, (G, T)).copy()
+
+def _costs(res: dict[str, np.ndarray], x: Inputs, G: int, prm: ModelParams, st: Stores, reach: Reach,
+           act_f: np.ndarray) -> None:
+    """Adds the costs (ads, incentives paid, operations) and zeroes every metric outside the scene's days."""
+    T = st.T
+    n_st = st.valid.sum(1)                                               # (Gp,)
+    cost_ads = np.broadcast_to(reach.ad_daily * act_f, (G, T)).copy()
     cost_inc = res["redemptions"] * x.unit_cost
     ops = np.where(x.squad, prm.squad_ops_yuan_per_store_day * n_st[:, None] * act_f, 0.0)
     hq_first = np.zeros_like(act_f)
@@ -366,21 +265,24 @@ def run(world: World, x: Inputs, G: int, rng: np.random.Generator, prm: ModelPar
         res[kname] = np.broadcast_to(res[kname], (G, T)).astype(float)
         res[kname] = res[kname] * np.broadcast_to(act_f, (G, T))
 
-    if keep_store_totals:
-        # expected totals per store (mean over draws), with the incentive mix of each draw averaged
-        fmean = (fsum / np.maximum(x.dur.max(), 1)).mean()
-        seed_store = sum((n_.sum(-1)[:, :, None] * (fmean * cw[c] + (1 - fmean) * cwo[c]))
-                         for c, n_ in (("B", new_b), ("F", new_f), ("I", new_i)))[0] * eps.mean()
-        casc_reach = store_c.mean(0)
-        if labels is not None:
-            casc_reach = casc_reach[labels] * alloc
-        casc_store = casc_reach[:, None] * (fmean * cw["C"][0] + (1 - fmean) * cwo["C"][0])
-        tot = seed_store + casc_store
-        res["_store_reach_broadcast"] = new_b.sum(-1)[0]
-        res["_store_reach_p2p"] = (new_f + new_i).sum(-1)[0] * eps.mean() + casc_reach
-        for i, name in enumerate(_K):
-            res[f"_store_{name}"] = tot[:, i]
-    return res
+
+def _store_totals(x: Inputs, st: Stores, reach: Reach, casc: _Cascade, days: _Days, cw: dict[str, np.ndarray],
+                  cwo: dict[str, np.ndarray], eps: np.ndarray) -> dict[str, np.ndarray]:
+    """Expected totals per store (mean over draws), with the incentive mix of each draw averaged."""
+    new_b, new_f, new_i = reach.new_b, reach.new_f, reach.new_i
+    fmean = (days.fsum / np.maximum(x.dur.max(), 1)).mean()
+    seed_store = sum((n_.sum(-1)[:, :, None] * (fmean * cw[c] + (1 - fmean) * cwo[c]))
+                     for c, n_ in (("B", new_b), ("F", new_f), ("I", new_i)))[0] * eps.mean()
+    casc_reach = days.store_c.mean(0)
+    if casc.labels is not None:
+        casc_reach = casc_reach[casc.labels] * casc.alloc
+    casc_store = casc_reach[:, None] * (fmean * cw["C"][0] + (1 - fmean) * cwo["C"][0])
+    tot = seed_store + casc_store
+    out = {"_store_reach_broadcast": new_b.sum(-1)[0],
+           "_store_reach_p2p": (new_f + new_i).sum(-1)[0] * eps.mean() + casc_reach}
+    for i, name in enumerate(K):
+        out[f"_store_{name}"] = tot[:, i]
+    return out
 
 
 def target_fans(world: World, pos: np.ndarray, start: int, tier: int) -> float:

@@ -17,10 +17,13 @@ import pandas as pd
 
 from ..errors import SceneError
 from .catalog import BATTLE_PROFILES, BROADCAST, IN_STORE, MOMENTS, NO_INCENTIVE, SQUAD, TIERS
-from .engine import METRICS, Inputs, run, target_fans
+from .engine import METRICS, run, target_fans
+from .exposure import Inputs
+from .fivew import evaluate
 from .model import Scene
 from .params import ModelParams
-from .world import N_DAYS, World, day_index
+from .simulate import SimResult, _context
+from .world import N_DAYS, World, day_index, fatigue_stock
 
 SCENE_DAILY_COLUMNS: tuple[str, ...] = ("scene_id", "date") + METRICS
 
@@ -103,7 +106,6 @@ def simulate_history(scenes: pd.DataFrame, world: World, seed: int) -> pd.DataFr
     df = df[ok].reset_index(drop=True)
     if not len(df):
         return empty
-    from .world import fatigue_stock
 
     calendar = fatigue_stock(world.scene_calendar(df), prm.fatigue_days)
     store = pd.array(df["store_id"], dtype="Int64") if "store_id" in df else pd.array([pd.NA] * len(df), "Int64")
@@ -181,7 +183,6 @@ def historical_scene(ds: Any, scene_id: Any) -> Scene:
 
 def history_result(ds: Any, scene_id: Any):
     """What actually happened in a historical scene, as a one-draw :class:`~o2o.scenes.SimResult`."""
-    from .simulate import SimResult, _context
 
     row = _scene_row(ds, scene_id)
     scene = scene_from_row(row)
@@ -220,7 +221,6 @@ def _share_log(ds: Any, scene_id: int) -> dict[str, float] | None:
 
 def evaluate_history(ds: Any, scene_id: Any, lang: str = "zh"):
     """The 5W report of a historical scene, from what the dataset recorded."""
-    from .fivew import evaluate
 
     return evaluate(history_result(ds, scene_id))
 

@@ -20,7 +20,8 @@ import pandas as pd
 from ..errors import SceneError
 from ..i18n import label
 from .catalog import BROADCAST, IN_STORE, MOMENTS, NO_INCENTIVE, SQUAD, TIERS
-from .engine import EXTRA, METRICS, Inputs, run, target_fans
+from .engine import EXTRA, METRICS, run, target_fans
+from .exposure import Inputs
 from .model import Scene
 from .params import ModelParams
 from .world import World

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,9 +17,6 @@ import pandas as pd
 from ..errors import DataError, SceneError
 from .catalog import HQ, SQUAD, TIERS, YEAR
 from .params import DEFAULT_PARAMS, ModelParams
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .model import Scene
 
 N_DAYS = 365
 YEAR_START = np.datetime64(f"{YEAR}-01-01", "D")
@@ -227,8 +224,11 @@ class World:
         p = self.store_pos(ids)
         return [int(i) for i, c in zip(ids, self.city[p]) if c != city]
 
-    def target_positions(self, scene: "Scene") -> np.ndarray:
-        """Positions of the stores a scene runs in: the squad's store, given stores, a city or the chain."""
+    def target_positions(self, scene: Any) -> np.ndarray:
+        """Positions of the stores a scene runs in: the squad's store, given stores, a city or the chain.
+
+        ``scene`` is an :class:`o2o.scenes.model.Scene` (read by its fields: the world sits below the scene
+        model, which validates designs against it)."""
         if scene.initiator == SQUAD:
             if scene.store_ids:
                 return self.store_pos(scene.store_ids)

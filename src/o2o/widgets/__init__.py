@@ -6,6 +6,10 @@
 * :class:`FanTiers` — members by tier and their moves between two months;
 * :class:`MaturityAssessment` — the maturity self-test with its 80 % gate.
 
+The lesson labs compose these over the dataset (import their modules directly):
+:mod:`o2o.widgets.scene_lab` (``SceneLab``, lessons 18-22), :mod:`o2o.widgets.observer_panel`
+(lesson 24) and :mod:`o2o.widgets.portfolio_lab` (``PortfolioLab``, lesson 35).
+
 Labels are Chinese; ``widget.set_lang("en")`` switches them to English. Classes are
 imported on first use, so ``import o2o.widgets`` stays light.
 """

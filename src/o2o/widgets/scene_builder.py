@@ -19,7 +19,7 @@ import pandas as pd
 
 from o2o.i18n import label
 from o2o.scenes import CHANNELS, INCENTIVE_TYPES, INITIATORS, SCENE_CATALOG, TARGET_TIERS, Scene
-from o2o.scenes.model import MAX_DURATION_DAYS, MAX_LEAD_DAYS
+from o2o.scenes.problems import MAX_DURATION_DAYS, MAX_LEAD_DAYS
 from o2o.widgets.base import (
     FieldSpec,
     FrozenHBox,

@@ -19,14 +19,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import calibration as cal
-from .check import _sha256, generator_fingerprint
+from ..data import calibration as cal
+from ..data.check import _sha256
+from ..data.load import validate_table
+from ..data.schema import DATASET_VERSION, PANEL_TABLES, TABLES
+from ..errors import DataError
+from ..scenes.history import simulate_history
+from ..scenes.world import World
 from .chain import assign_pilot, choose_panel, make_products, make_staff_and_squads, make_stores, product_popularity
 from .panel import StoreInputs, generate_store
 from .sales import (DATES, assemble_daily, baseline_daily, chain_tier_shares, fans_monthly_aggregate,
                     store_levels)
+from .fingerprint import generator_fingerprint
 from .scenes_gen import make_scenes
-from .schema import DATASET_VERSION, PANEL_TABLES, TABLES
 
 PANEL_STORES_PER_SCALE = 6
 CHUNK_STORES = 8
@@ -40,8 +45,6 @@ CODEC = {"daily_sales": "zstd"}
 def _write(df: pd.DataFrame, path: Path, name: str | None = None) -> None:
     """Validate ``df`` against its table's schema, then write it (so every shipped file passed the schema)."""
     if name is not None:
-        from .load import validate_table
-
         validate_table(name, df, path.parent)
     path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(df, preserve_index=False)
@@ -57,10 +60,7 @@ def build(out_dir: str | os.PathLike, scale: int = 1, seed: int = 2015, progress
     full-year scale, hundreds of millions of rows: streamed, takes hours).
     """
     if not isinstance(scale, int) or scale < 1:
-        from ..errors import DataError
         raise DataError("scale 必须是不小于 1 的整数。", "scale must be a whole number of at least 1.")
-    from ..scenes.history import simulate_history
-    from ..scenes.world import World
     out = Path(out_dir)
     tmp = out.parent / f".{out.name}.building-{os.getpid()}"
     if tmp.exists():

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import calibration as cal
+from ..data import calibration as cal
 from .sales import DATES, member_visit_rates
 
 _HOURS = {  # relative traffic by hour 0..23 per store format (assumption: commuting, meals, evenings)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import calibration as cal
+from ..data import calibration as cal
 
 HQ_BATTLES = (("促销", "品牌推广", 0.25), ("促销", "新品推广", 0.2), ("促销", "客户回馈", 0.15),
               ("支付", "告知巨头优惠", 0.15), ("支付", "付满送", 0.1), ("交易", "异业联盟采购", 0.05),

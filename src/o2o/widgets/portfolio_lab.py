@@ -14,8 +14,11 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..analysis import crossing
 from ..errors import O2OError
-from . import crossing
+from ..scenes import World
+from .fivew_dashboard import FiveWDashboard
+from .scene_builder import SceneBuilder
 
 __all__ = ["PortfolioLab"]
 
@@ -29,8 +32,6 @@ class PortfolioLab(widgets.VBox):
                  launch_from: str = "2015-09-01", launch_to: str = "2015-11-30", draws: int = 200, seed: int = 35,
                  lang: str = "zh") -> None:
         super().__init__()
-        from ..scenes import World
-
         if not plan:
             raise O2OError("方案里至少要有一个场景。", "The plan needs at least one scene.")
         self._world = World.from_dataset(ds)
@@ -48,8 +49,6 @@ class PortfolioLab(widgets.VBox):
     # ------------------------------------------------------------------ builders
 
     def _build_controls(self, ds: Any) -> None:
-        from ..widgets import FiveWDashboard, SceneBuilder
-
         self._picker = widgets.ToggleButtons(options=[(f"场景{i + 1}", i) for i in range(len(self.plan))], value=0,
                                              description="编辑 / edit")
         self._builder = SceneBuilder.for_dataset(self._world, ds, lang=self._lang)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import calibration as cal
+from ..data import calibration as cal
 
 DATES = pd.date_range(cal.YEAR_START, cal.YEAR_END, freq="D")
 

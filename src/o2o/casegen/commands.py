@@ -7,9 +7,10 @@ Sub-commands::
     o2o data check [DIR]   # validate a dataset and print a bilingual summary
     o2o data info          # where the default dataset lives and what it holds
 
-All the work is done by :mod:`o2o.data` (``build``, ``check``, ``load``,
-``default_data_dir``); this module only turns arguments into calls and results into
-short bilingual reports.
+All the work is done by :mod:`o2o.casegen` (``build``, ``generator_fingerprint``) and
+:mod:`o2o.data` (``check``, ``load``, ``default_data_dir``); this module only turns arguments
+into calls and results into short bilingual reports. It lives with the generator because
+``build`` and ``ensure`` run it; ``o2o --help`` does not import it (see ``o2o.cli``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+import o2o.casegen as generator
+import o2o.data as dataset
+from o2o.data.docs import render_readme
 from o2o.errors import DataError
 
 DEFAULT_SEED = 2015
@@ -56,13 +60,6 @@ def _seed(text: str) -> int:
 # --------------------------------------------------------------------------- helpers
 
 
-def _api():
-    """The dataset API of :mod:`o2o.data` (imported when a command runs)."""
-    import o2o.data as api
-
-    return api
-
-
 def _human_size(n_bytes: int) -> str:
     size = float(n_bytes)
     for unit in ("B", "KB", "MB", "GB"):
@@ -77,7 +74,7 @@ def _dir_size(path: Path) -> int:
 
 
 def _default_out(scale: int, full: bool) -> Path:
-    default = Path(_api().default_data_dir())
+    default = Path(dataset.default_data_dir())
     if scale == 1 and not full:
         return default
     name = f"scale-{scale}" + ("-full" if full else "")
@@ -130,7 +127,6 @@ def _print_summary(path: Path, report: dict[str, Any]) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    api = _api()
     out = Path(args.out) if args.out else _default_out(args.scale, args.full)
     _refuse_foreign_dir(out)
     print(
@@ -140,7 +136,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         flush=True,
     )
     started = time.perf_counter()
-    path = Path(api.build(out, scale=args.scale, seed=args.seed, progress=not args.quiet, full=args.full))
+    path = Path(generator.build(out, scale=args.scale, seed=args.seed, progress=not args.quiet, full=args.full))
     elapsed = time.perf_counter() - started
     print(f"完成,用时 {elapsed:.1f} 秒。 / Done in {elapsed:.1f} s.")
     if path.is_dir():
@@ -149,13 +145,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_ensure(args: argparse.Namespace) -> int:
-    api = _api()
-    path = Path(api.default_data_dir())
+    path = Path(dataset.default_data_dir())
     if path.is_dir() and any(path.iterdir()):
         try:
             # version, generator and file hashes (a hash covers any corruption); the slower
             # schema and cross-table checks are `o2o data check`
-            api.check(path, integrity=False, tables=False, fingerprint=True)
+            dataset.check(path, integrity=False, tables=False, generator=generator.generator_fingerprint())
         except DataError as exc:
             print(
                 f"默认数据集需要重建 / the default dataset must be rebuilt:\n{exc}",
@@ -171,8 +166,8 @@ def cmd_ensure(args: argparse.Namespace) -> int:
             flush=True,
         )
     started = time.perf_counter()
-    api.build(path, scale=1, seed=DEFAULT_SEED, progress=not args.quiet, full=False)
-    api.check(path, integrity=False, tables=False, fingerprint=True)
+    generator.build(path, scale=1, seed=DEFAULT_SEED, progress=not args.quiet, full=False)
+    dataset.check(path, integrity=False, tables=False, generator=generator.generator_fingerprint())
     print(
         f"默认数据集已生成,用时 {time.perf_counter() - started:.1f} 秒:{path}\n"
         f"The default dataset is built in {time.perf_counter() - started:.1f} s: {path}"
@@ -181,38 +176,34 @@ def cmd_ensure(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    api = _api()
-    path = Path(args.dir) if args.dir else Path(api.default_data_dir())
+    path = Path(args.dir) if args.dir else Path(dataset.default_data_dir())
     if not path.exists():
         raise DataError(
             f"找不到数据集文件夹 {path}。运行 `make data`(或 `o2o data build`)生成。",
             f"No dataset folder at {path}. Run `make data` (or `o2o data build`) to build it.",
         )
-    report = api.check(path) or {}
+    report = dataset.check(path) or {}
     _print_summary(path, report)
     print("检查通过:数据集完整、符合结构定义。 / Check passed: the dataset is complete and matches its schema.")
     return 0
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from o2o.data.docs import render_readme
-
-    out = Path(args.out) if args.out else Path(_api().default_data_dir()).parent / "README.md"
+    out = Path(args.out) if args.out else Path(dataset.default_data_dir()).parent / "README.md"
     out.write_text(render_readme(), encoding="utf-8")
     print(f"数据字典已写入 / data dictionary written: {out}")
     return 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    api = _api()
-    path = Path(api.default_data_dir())
+    path = Path(dataset.default_data_dir())
     print(f"默认数据集位置 / default dataset location: {path}")
     print("  (可用环境变量 O2O_DATA_DIR 指定其他位置 / set O2O_DATA_DIR to use another location)")
     if not (path / "meta.json").exists():
         print("  尚未生成;运行 `make data` 生成。 / Not built yet; run `make data` to build it.")
     else:
         try:
-            meta = api.load(path).meta
+            meta = dataset.load(path).meta
         except DataError as exc:
             print(f"  无法读取 / cannot be read:\n{exc}")
         else:

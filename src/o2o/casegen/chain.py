@@ -11,7 +11,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from . import calibration as cal
+from .. import i18n
+from ..data import calibration as cal
 
 
 def _days(d: date) -> np.datetime64:
@@ -73,7 +74,6 @@ def make_stores(rng: np.random.Generator) -> pd.DataFrame:
     stores["_rank"] = stores["city"].map(city_rank)
     stores = stores.sort_values(["_rank", "district", "lat"], kind="stable").drop(columns="_rank").reset_index(drop=True)
     stores.insert(0, "store_id", np.arange(1, n + 1, dtype=np.int32))
-    from .. import i18n
     stores.insert(1, "store_name", [f"{c}{d}{i:04d}店" for c, d, i in zip(stores["city"], stores["district"], stores["store_id"])])
     stores.insert(3, "city_en", stores["city"].map(lambda c: i18n.label(c, "en")))
     stores["pilot_group"] = "无"

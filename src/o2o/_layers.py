@@ -1,0 +1,73 @@
+"""The floors of the package: which part of ``o2o`` may import which.
+
+A module may import modules of its own package (without closing a cycle) and modules on a lower
+floor; never a module on its own floor in another package, never one above. ``ARCHITECTURE.md``
+shows this table (rendered by :func:`markdown_table`), and ``tests/test_architecture.py`` reads every
+module's imports with ``ast`` and holds the code to it.
+
+Each entry names a package (it covers every module below it) or a single module; the bare ``o2o``
+covers only the package's own ``__init__`` (``o2o.load``). ``planned`` entries are packages still to
+come; they have their floor already.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Part:
+    """One package or module of ``o2o`` and its floor (0 = the ground everything stands on)."""
+
+    floor: int
+    name: str
+    role: str
+    planned: bool = False
+
+
+PARTS: tuple[Part, ...] = (
+    Part(0, "o2o.errors", "bilingual errors (`O2OError` and its kinds)"),
+    Part(0, "o2o.i18n", "Chinese/English labels"),
+    Part(0, "o2o.selfcheck", "the lessons' `check(...)`"),
+    Part(0, "o2o._layers", "this table"),
+    Part(1, "o2o.data", "what everything reads: schema, calibration, validated lazy loader, checks, data dictionary"),
+    Part(2, "o2o", "the package's front door: `o2o.load()`"),
+    Part(2, "o2o.scenes", "domain core: scene model, world, simulation engine, 5W evaluation, DiD"),
+    Part(2, "o2o.maturity", "the five-stage organisational maturity model"),
+    Part(2, "o2o.syllabus", "the course syllabus"),
+    Part(3, "o2o.casegen", "the case generator: builds the dataset, simulating its historical scenes with "
+                           "`o2o.scenes`; the `o2o data` command; per-student variants (`o2o.casegen.variants`, "
+                           "to come)"),
+    Part(3, "o2o.assignments", "public checks, capstone plan rules and grading settings of the assignments"),
+    Part(4, "o2o.analysis", "case computations behind each lesson (DataFrames in, DataFrames and figures out)"),
+    Part(5, "o2o.widgets", "ipywidgets + plotly classes, and the lesson labs composed of them"),
+    Part(6, "o2o.apps", "Voila apps composed of widgets, and their server"),
+    Part(6, "o2o.grading", "instructors' sandboxed parallel autograding and the student bundle"),
+    Part(6, "o2o.debrief", "the class debrief over a graded class"),
+    Part(7, "o2o.hub", "the course hub (JupyterHub), above grading", planned=True),
+    Part(7, "o2o.game", "the class game, above scenes, widgets and apps, beside the hub", planned=True),
+    Part(8, "o2o.cli", "the `o2o` command (loads command modules by name)"),
+    Part(9, "o2o.__main__", "`python -m o2o`"),
+    Part(8, "o2o.lab", "`o2o lab`: the Chinese JupyterLab"),
+    Part(8, "o2o.notebook_runner", "runs notebooks for the tests and benchmarks"),
+    Part(8, "o2o.pytest_ci", "the test plugin of `make test`"),
+)
+
+
+def part_of(module: str, parts: tuple[Part, ...] = PARTS) -> Part | None:
+    """The entry covering ``module`` (the longest matching name), or ``None`` when no entry does."""
+    best = None
+    for p in parts:
+        if module == p.name or (p.name != "o2o" and module.startswith(p.name + ".")):
+            if best is None or len(p.name) > len(best.name):
+                best = p
+    return best
+
+
+def markdown_table(parts: tuple[Part, ...] = PARTS) -> str:
+    """The table as ``ARCHITECTURE.md`` shows it, top floor first."""
+    rows = ["| Floor | Part | What it holds |", "|---|---|---|"]
+    for p in sorted(parts, key=lambda p: -p.floor):
+        name = f"`{p.name}`" + (" (to come)" if p.planned else "")
+        rows.append(f"| {p.floor} | {name} | {p.role} |")
+    return "\n".join(rows)
