@@ -20,14 +20,13 @@ from pathlib import Path
 
 from o2o.errors import GradingError
 
+from .classgrade import load_coursedir
 from .inert import inert
 from .screen import Unsafe, copy_tree
 
 
 def exchange_paths(course_dir: Path, exchange_root: str | None) -> tuple[Path, str]:
     """The exchange root and course id from the course's nbgrader configuration (or the given root)."""
-    from .classgrade import load_coursedir
-
     coursedir, cfg = load_coursedir(course_dir)
     root = exchange_root or cfg.get("Exchange", {}).get("root") or "/srv/nbgrader/exchange"
     if not coursedir.course_id:

@@ -56,8 +56,9 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _collect(args: argparse.Namespace) -> int:
-    from .classgrade import resolve_course_dir
-    from .collect import collect
+    # lazy: `o2o grade` and `o2o bundle` share this module and never need the collector (CLI start-up)
+    from .classgrade import resolve_course_dir  # lazy: as above
+    from .collect import collect  # lazy: as above
 
     refused, offered = collect(args.assignment, resolve_course_dir(args.course_dir), args.exchange_root, args.nbgrader_args)
     for line in refused:
