@@ -78,3 +78,35 @@ def test_posix_shared_memory_is_a_small_tmpfs(kernel) -> None:
     assert "full 28" in text  # ENOSPC
     assert int(text.split("wrote ")[1].split()[0]) <= Limits().shm_bytes
 
+
+
+def test_the_replica_replays_cells_and_serves_calls(tmp_path) -> None:
+    import pandas as pd
+
+    from o2o.grading.replica import Replica
+
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    (stage / "rate.txt").write_text("3")
+    os.chmod(tmp_path, 0o755)
+    os.chmod(stage, 0o755)
+    os.chmod(stage / "rate.txt", 0o644)
+    box = Sandbox(uid=SANDBOX_UID_BASE + 91, runtime_dir=tmp_path / "rt", limits=Limits(cell_timeout_s=5))
+    rep = Replica(box, stage)
+    try:
+        rep.ran("%load_ext autoreload\nseen = []\nRATE = int(open('rate.txt').read())")
+        rep.ran("def times(x):\n    seen.append(x)\n    print('noise', x)\n    return RATE * x\n"
+                "import pandas as pd\ndef frame(n):\n    return pd.DataFrame({'a': list(range(n))})\n"
+                "def boom(x):\n    raise SystemExit(x)\ndef slow(x):\n    import time\n    time.sleep(60)")
+        assert rep.call("times", (7,), {}) == 21
+        pd.testing.assert_frame_equal(rep.call("frame", (3,), {}), pd.DataFrame({"a": [0, 1, 2]}))
+        with pytest.raises(RuntimeError):
+            rep.call("boom", (1,), {})
+        assert rep.call("times", (1,), {}) == 3  # a failing call leaves the replica usable
+        with pytest.raises(RuntimeError):
+            rep.call("slow", (1,), {})  # over the cell time: stopped
+        with pytest.raises(RuntimeError):
+            rep.call("times", (1,), {})
+    finally:
+        rep.shutdown()
+    assert rep.proc is not None and rep.proc.poll() is not None

@@ -157,7 +157,8 @@ class Sandbox:
     readonly_paths: list[Path] = field(default_factory=default_readonly_paths)
     env: dict[str, str] = field(default_factory=dict)
 
-    def command(self, connection_file: str, staging_dir: Path | None) -> list[str]:
+    def command(self, connection_file: str, staging_dir: Path | None, program: str | None = None) -> list[str]:
+        """The sandboxed command of a kernel (``connection_file``), or of the Python ``program`` when given."""
         bw = bwrap_path() or "bwrap"
         lim = self.limits
         args: list[str] = [bw]
@@ -212,7 +213,7 @@ class Sandbox:
         args += [shutil.which("prlimit") or "/usr/bin/prlimit",
                  f"--as={lim.memory_bytes}", f"--nproc={lim.nproc}", f"--fsize={lim.file_bytes}",
                  f"--nofile={lim.nofile}", "--core=0", "--"]
-        args += [sys.executable, "-c", _LAUNCHER, connection_file]
+        args += [sys.executable, "-c", program] if program else [sys.executable, "-c", _LAUNCHER, connection_file]
         return args
 
     @staticmethod

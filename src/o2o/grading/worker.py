@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any
 from . import codec
 from .feedback import sanitize_output
 from .kernel import SandboxedKernel
+from .replica import Replica
 from .repair import Flag, flag, read_notebook, repair
 from .sandbox import SANDBOX_UID_BASE, Limits, Sandbox, default_readonly_paths
 from .spec import NotebookSpec, spec_from_dict
@@ -199,72 +198,13 @@ class _Bridge:
         return self._decode(self._expr(f"__o2o_call({name!r}, {payload!r})"))
 
 
-def _main_thread() -> bool:
-    return threading.current_thread() is threading.main_thread()
-
-
-class _Replica:
-    """A second, invisible kernel for the calls trusted tests make into student functions.
-
-    The visible kernel never receives a hidden test's arguments: whatever helper the grader sends it,
-    the student's code there could rewrite it and record them for a later cell to print. The replica,
-    a sandbox of its own that the visible kernel cannot reach, replays the cells the visible kernel ran,
-    in the same order, up to the test, and then serves the calls; nothing it prints is kept, and it is
-    stopped with the notebook. It starts only for a notebook whose tests call a student function.
-    """
-
-    def __init__(self, cfg: WorkerConfig, stage: Path) -> None:
-        self.cfg, self.stage = cfg, stage
-        self.history: list[str] = []
-        self.done = 0
-        self.kernel: SandboxedKernel | None = None
-        self.bridge: _Bridge | None = None
-        self.broken = False
-
-    def ran(self, source: str) -> None:
-        self.history.append(source)
-
-    def call(self, name: str, args: tuple, kwargs: dict) -> Any:
-        if self.broken:
-            raise RuntimeError("replica unavailable")
-        if self.kernel is None:
-            self.kernel = SandboxedKernel(_sandbox(self.cfg, "c"), staging_dir=self.stage)
-            self.bridge = _Bridge(self.kernel)
-            try:
-                self.kernel.start()
-            except Exception:
-                self.broken = True
-                raise RuntimeError("replica failed to start") from None
-        # catching up is not the test's own time: the test's timer is paused meanwhile
-        left, _ = signal.setitimer(signal.ITIMER_REAL, 0) if _main_thread() else (0.0, 0.0)
-        try:
-            while self.done < len(self.history):
-                r = self.kernel.run(self.history[self.done])
-                self.done += 1
-                if r.status in ("timeout", "dead"):
-                    self.broken = True
-                    raise RuntimeError("replica stopped")
-        finally:
-            if left > 0:
-                signal.setitimer(signal.ITIMER_REAL, left)
-        return self.bridge.call(name, args, kwargs)
-
-    @property
-    def refused(self) -> bool:
-        return self.bridge is not None and self.bridge.refused
-
-    def shutdown(self) -> None:
-        if self.kernel is not None:
-            self.kernel.shutdown()
-
-
 def grade_notebook(cfg: WorkerConfig, spec: NotebookSpec, path: Path, submitted: Path) -> NotebookResult:
     raw, flags = read_notebook(path)
     nb, more = repair(raw, spec)
     flags += more
     stage = _stage(cfg, submitted)
     kernel = SandboxedKernel(_sandbox(cfg), staging_dir=stage)
-    replica = _Replica(cfg, stage)
+    replica = Replica(_sandbox(cfg, "c"), stage)
     try:
         try:
             kernel.start()
