@@ -7,7 +7,6 @@ graded notebooks and flags); the main process writes the gradebook.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -151,7 +150,7 @@ def _stage(cfg: WorkerConfig, submitted: Path) -> Path:
 
 
 class _Bridge:
-    """Calls from the trusted evaluator into the sandboxed kernel."""
+    """Values fetched by the trusted evaluator from the visible kernel (calls go to the replica)."""
 
     def __init__(self, kernel: SandboxedKernel) -> None:
         self.kernel = kernel
@@ -193,9 +192,6 @@ class _Bridge:
             raise RuntimeError("bad reply")
         return {n: self._decode(raw.get(n)) for n in names}
 
-    def call(self, name: str, args: tuple, kwargs: dict) -> Any:
-        payload = json.dumps([[codec.host_encode(a) for a in args], {k: codec.host_encode(v) for k, v in kwargs.items()}])
-        return self._decode(self._expr(f"__o2o_call({name!r}, {payload!r})"))
 
 
 def grade_notebook(cfg: WorkerConfig, spec: NotebookSpec, path: Path, submitted: Path) -> NotebookResult:
