@@ -15,7 +15,7 @@ ARGS        ?=
 
 PYTEST_FLAGS := -p o2o.pytest_ci --continue-on-collection-errors --durations=15
 
-.PHONY: help lab test data data-big app bench grade bundle frontend env data-ensure clean distclean
+.PHONY: help lab test data data-big app game bench grade bundle frontend env data-ensure clean distclean
 
 help: ## 显示所有目标 / list all targets
 	@echo "O2O践行 课程工具包 / O2O practice course kit"
@@ -39,6 +39,9 @@ data-big: env ## 生成放大数据集到 datasets/scale-N / build a scaled data
 
 app: env data-ensure ## 用 Voila 提供交互应用 / serve the Voila apps
 	$(BIN)/o2o app $(ARGS)
+
+game: env data-ensure ## 班长战争课堂游戏 / serve the class game (ARGS="--host 0.0.0.0 --port 8890")
+	$(BIN)/o2o game $(ARGS)
 
 bench: env data-ensure ## 运行 benchmarks/bench_*.py,结果写入 benchmarks/results / run the benchmarks
 	$(BIN)/python benchmarks/run_all.py $(ARGS)

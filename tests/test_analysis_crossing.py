@@ -254,3 +254,13 @@ def test_roadmap_for_incomplete_answers_says_so_and_starts_at_stage_one():
     assert "还没有完成" in note and (road["状态"] != "基础已具备").all()
     road, note = X.roadmap_for({i.id: (1 if i.reverse else 5) for i in QUESTIONNAIRE})
     assert "第5阶段" in note and (road["状态"] == "基础已具备").all()
+
+
+def test_crossing_is_split_by_lesson_theme_and_still_reexports_every_name():
+    from o2o.analysis import crossing, growth, partners, portfolio, roadmap, rollout, scorecard
+
+    themed = (growth, partners, scorecard, rollout, portfolio, roadmap)
+    assert sorted(crossing.__all__) == sorted(n for m in themed for n in m.__all__)
+    for m in themed:
+        for name in m.__all__:
+            assert getattr(crossing, name) is getattr(m, name)

@@ -29,6 +29,8 @@ PARTS: tuple[Part, ...] = (
     Part(0, "o2o.errors", "bilingual errors (`O2OError` and its kinds)"),
     Part(0, "o2o.i18n", "Chinese/English labels"),
     Part(0, "o2o.selfcheck", "the lessons' `check(...)`"),
+    Part(0, "o2o.judgment", "the lessons' judgment exercises: a chosen option checked, with the reason"),
+    Part(0, "o2o.figures", "checked figures: markers tying each number a lesson quotes to the value it computes"),
     Part(0, "o2o._layers", "this table"),
     Part(1, "o2o.data", "what everything reads: schema, calibration, validated lazy loader, checks, data dictionary"),
     Part(2, "o2o", "the package's front door: `o2o.load()`"),
@@ -45,7 +47,8 @@ PARTS: tuple[Part, ...] = (
     Part(6, "o2o.grading", "instructors' sandboxed parallel autograding and the student bundle"),
     Part(6, "o2o.debrief", "the class debrief over a graded class"),
     Part(7, "o2o.hub", "the course hub (JupyterHub), above grading", planned=True),
-    Part(7, "o2o.game", "the class game, above scenes, widgets and apps, beside the hub", planned=True),
+    Part(7, "o2o.game", "the class game (班长战争): market, rounds, 5W and score over `o2o.scenes`; its classroom "
+                        "server `o2o game` (tornado, SQLite log); beside the hub"),
     Part(8, "o2o.cli", "the `o2o` command (loads command modules by name)"),
     Part(9, "o2o.__main__", "`python -m o2o`"),
     Part(8, "o2o.lab", "`o2o lab`: the Chinese JupyterLab"),

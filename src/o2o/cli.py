@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "grade": ("o2o.grading.commands", "并行、沙箱化地自动评分全班作业 / autograde a class in parallel, sandboxed"),
     "collect": ("o2o.grading.commands", "不跟随链接地收取学生提交(nbgrader collect)/ collect submissions, never following links"),
     "bundle": ("o2o.grading.commands", "生成发给学生的课程包 / build the student bundle"),
+    "game": ("o2o.game.commands", "班长战争课堂游戏 / serve the class game (squad wars)"),
 }
 
 DESCRIPTION = """\

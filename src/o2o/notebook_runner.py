@@ -15,6 +15,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from o2o.figures import FIGURES_MIME, probe_source
+
 __all__ = ["RunResult", "run_notebook", "run_many", "output_mimetypes"]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -31,6 +33,8 @@ class RunResult:
     error: str = ""
     mimetypes: list[str] = field(default_factory=list)
     stdout: str = ""
+    #: values of the notebook's quoted-figure markers, evaluated at the end of the run (see o2o.figures)
+    figures: dict = field(default_factory=dict)
 
     @property
     def has_figure_or_widget(self) -> bool:
@@ -55,6 +59,13 @@ def _stdout(nb) -> str:
     return "".join(parts)
 
 
+def _figures(probe_cell) -> dict:
+    for out in probe_cell.get("outputs", []):
+        if FIGURES_MIME in out.get("data", {}):
+            return dict(out["data"][FIGURES_MIME])
+    return {}
+
+
 def run_notebook(path: str | os.PathLike[str], timeout: int = 300, kernel_name: str = "python3") -> RunResult:
     """Execute the notebook at ``path`` in a fresh kernel, working directory = its folder.
 
@@ -72,6 +83,9 @@ def run_notebook(path: str | os.PathLike[str], timeout: int = 300, kernel_name: 
         nb = nbformat.read(p, as_version=4)
     except Exception as exc:  # noqa: BLE001
         return RunResult(str(p), False, 0.0, f"unreadable notebook: {type(exc).__name__}: {exc}")
+    probe = probe_source(nb)
+    if probe is not None:  # evaluated after the lesson's last cell, in the same kernel; never written back
+        nb.cells.append(nbformat.v4.new_code_cell(probe))
     client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name,
                             resources={"metadata": {"path": str(p.parent.resolve())}})
     try:
@@ -81,7 +95,8 @@ def run_notebook(path: str | os.PathLike[str], timeout: int = 300, kernel_name: 
         return RunResult(str(p), False, time.perf_counter() - start, text[-4000:], output_mimetypes(nb), _stdout(nb))
     except Exception as exc:  # noqa: BLE001 - kernel could not start, etc.
         return RunResult(str(p), False, time.perf_counter() - start, f"{type(exc).__name__}: {exc}")
-    return RunResult(str(p), True, time.perf_counter() - start, "", output_mimetypes(nb), _stdout(nb))
+    figures = _figures(nb.cells.pop()) if probe is not None else {}
+    return RunResult(str(p), True, time.perf_counter() - start, "", output_mimetypes(nb), _stdout(nb), figures)
 
 
 def _run_one(args: tuple[str, int]) -> RunResult:

@@ -1,4 +1,5 @@
-"""Every real assignment goes through nbgrader and ``o2o grade``: full solution = full autograded marks, blank = 0."""
+"""Every real assignment goes through nbgrader and ``o2o grade``: full solution = full autograded marks, a solution
+rounded as each question asks = full marks too, blank = 0."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from hostile import answers_of, fill  # noqa: E402
+
+from o2o.assignments.catalog import asked_precision  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -33,6 +36,17 @@ def _run(args: list[str], cwd: Path, extra_env: dict[str, str]) -> subprocess.Co
 PARTIAL = {"m1-o2o-basics": ("q3-answer", 2), "m2-touchpoints": ("q1-answer", 2)}
 
 
+def _rounded(assignment: str, answers: dict[str, str]) -> dict[str, str]:
+    """The solution with every numeric answer rounded to the decimals its question asks for
+    (a dict's values each rounded), as a careful student would hand it in."""
+    out = dict(answers)
+    for p in asked_precision(assignment):
+        v, d = p.variable, p.decimals
+        out[p.grade_id] = (answers[p.grade_id] + f"\n{v} = ({{_k: round(float(_x), {d}) for _k, _x in {v}.items()}}"
+                           f" if isinstance({v}, dict) else round(float({v}), {d}))\n{v}")
+    return out
+
+
 @pytest.mark.parametrize("assignment", SOURCES)
 def test_real_assignment_full_and_blank(assignment: str, tmp_path: Path, dataset) -> None:
     root = tmp_path / "course"
@@ -50,6 +64,9 @@ def test_real_assignment_full_and_blank(assignment: str, tmp_path: Path, dataset
                  if gid == PARTIAL.get(assignment, ("",))[0]}
         if wrong:
             students.append(("partial", fill(release, {**answers, **wrong})))
+        rounded = _rounded(assignment, answers)
+        if rounded != answers:
+            students.append(("rounded", fill(release, rounded)))
         for student, nb in students:
             d = root / "submitted" / student / assignment
             d.mkdir(parents=True, exist_ok=True)
@@ -68,6 +85,8 @@ def test_real_assignment_full_and_blank(assignment: str, tmp_path: Path, dataset
                                       if g.cell.cell_type == "code")
     assert auto_max > 0
     expected = {"full": auto_max, "blank": 0}
+    if asked_precision(assignment):
+        expected["rounded"] = auto_max
     if assignment in PARTIAL:
         expected["partial"] = auto_max - PARTIAL[assignment][1]
     assert got == expected, r.stdout

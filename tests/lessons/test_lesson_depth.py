@@ -96,3 +96,14 @@ def test_has_a_reflection_question(lesson):
     found = [c for c in cells if c.cell_type == "markdown" and "### 课堂讨论" in c.source]
     assert found, "no “### 课堂讨论” heading"
     assert any(("?" in c.source or "?" in c.source) for c in found), "the discussion needs a question"
+
+
+def test_no_hint_gives_away_the_answer_code(lesson):
+    """Hints teach the idea in words; a hint line holds no call, index or backticked code."""
+    for cell in _cells(lesson):
+        for line in cell.source.split("\n"):
+            if "提示" not in line:
+                continue
+            hint = line.split("提示", 1)[1]
+            assert not re.search(r"`[^`]*[(\[][^`]*`|[A-Za-z0-9_][(\[]|\.[A-Za-z_]+\(", hint), \
+                f"a hint shows code, teach the idea instead: {line.strip()[:100]}"

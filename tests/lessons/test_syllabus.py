@@ -21,11 +21,14 @@ def test_lectures_17_and_18_keep_their_real_titles():
     assert SYLLABUS.lesson(17).source == SYLLABUS.lesson(18).source == "000"
 
 
-def test_first_twenty_lectures_form_the_touchpoint_scene_system():
+def test_first_twenty_lectures_are_the_kits_reconstruction_of_the_touchpoint_scene_system():
+    """Lecture 18 only says students had heard a 20-lecture system; the kit presents lectures 1-20 as its own
+    reconstruction of it, never as the original lectures."""
     assert SYLLABUS.system_name_zh == "触点场景践行体系"
     assert [lsn.number for lsn in LESSONS if lsn.in_touchpoint_scene_system] == list(range(1, 21))
     described = " ".join(m.description_zh for m in SYLLABUS.modules)
-    assert "触点场景践行体系" in described
+    assert "本套件对第18讲所说“触点场景践行体系”的重构" in described
+    assert "完成触点场景践行体系" not in described and "触点场景践行体系(第1–20讲)" not in described
 
 
 def test_the_rights_article_has_an_in_depth_lesson():

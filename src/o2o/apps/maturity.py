@@ -13,9 +13,9 @@ class MaturityApp(App):
 
     title_zh = "O2O 成熟度自测"
     title_en = "O2O maturity self-test"
-    intro_zh = ("依据《O2O最大的难题是权益之争》(张波)的五个阶段:每个阶段“八成纯熟”(80%)才进入下一阶段。"
+    intro_zh = ("依据文章《O2O最大的难题是权益之争》的五个阶段:每个阶段“八成纯熟”(80%)才进入下一阶段。"
                 "请按贵公司的实际情况回答 25 道题(1 = 完全不符合,5 = 完全符合)。")
-    intro_en = ("Built on the five stages of Zhang Bo's article on the struggle over rights: each stage must be "
+    intro_en = ("Built on the five stages of the article on O2O's struggle over rights: each stage must be "
                 "80% mastered before the next. Answer 25 statements about your company "
                 "(1 = not at all true, 5 = completely true).")
     needs_data = False

@@ -12,13 +12,15 @@ what ``nbgrader autograde`` and formgrader use:
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from o2o.assignments import ASSIGNMENTS
 from o2o.errors import GradingError
 
-__all__ = ["ASSIGNMENTS", "Marks", "GradeCell", "source_dir", "source_notebook", "marks"]
+__all__ = ["ASSIGNMENTS", "Marks", "GradeCell", "Precision", "source_dir", "source_notebook", "marks",
+           "asked_precision"]
 
 
 @dataclass(frozen=True)
@@ -92,3 +94,45 @@ def marks(name: str, notebook: Path | None = None) -> Marks:
                 )
             )
     return Marks(name=name, cells=tuple(cells))
+
+
+_DIGITS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}
+_ASKED = re.compile(r"保留([一两二三四])位小数")
+_ANSWER_VAR = re.compile(r"^(\w+) = None", re.MULTILINE)
+_TOLERANCE = re.compile(r"<= ([0-9.]+) \+ 1e-9")
+
+
+@dataclass(frozen=True)
+class Precision:
+    """The precision a numeric question asks for, and the tolerance its hidden test grants."""
+
+    grade_id: str           # the answer cell
+    variable: str
+    decimals: int           # "保留N位小数" in the question
+    tolerance: float | None  # "<= T + 1e-9" in the hidden test (None: not found)
+
+
+def _source(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def asked_precision(name: str, notebook: Path | None = None) -> tuple[Precision, ...]:
+    """Every answer whose question asks for a number of decimals, with its hidden test's tolerance.
+
+    A question that says 保留N位小数 must accept any answer within half a unit of the N-th decimal,
+    so a correctly rounded answer gets full marks.
+    """
+    path = Path(notebook) if notebook is not None else source_notebook(name)
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    found = []
+    for i, cell in enumerate(cells):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell["cell_type"] != "code" or not meta.get("solution") or i == 0 or i + 1 >= len(cells):
+            continue
+        asked = _ASKED.search(_source(cells[i - 1]))
+        var = _ANSWER_VAR.search(_source(cell))
+        if asked and var:
+            tol = _TOLERANCE.search(_source(cells[i + 1]))
+            found.append(Precision(str(meta["grade_id"]), var.group(1), _DIGITS[asked.group(1)],
+                                   float(tol.group(1)) if tol else None))
+    return tuple(found)

@@ -1,6 +1,6 @@
 """O2O organisational maturity: the five KPA+KPI stages and the 80 % gate.
 
-Based on 张波《O2O最大的难题是权益之争》: the stages 双向态度 → 对接信息 → 对流岗位 →
+Based on the article 《O2O最大的难题是权益之争》 (2014; it names no author — "the article's author" below): the stages 双向态度 → 对接信息 → 对流岗位 →
 互入人事 → 融合业务, each to be "八成纯熟" (80 % mastered) before the next. The
 questionnaire, the scoring formula and the example organisations are the kit's own
 construction (see ``docs/maturity-model.md``).

@@ -4,7 +4,7 @@
   a reverse-keyed item scores ``(5-a)/4``. So 1 → 0 and 5 → 1 (flipped for reverse items).
 * **Stage mastery** (kit's construction): the mean item score of the stage's items, × 100,
   giving 0–100 %.
-* **The gate** (from the article): 张波《O2O最大的难题是权益之争》 says each KPA+KPI stage
+* **The gate** (from the article): 《O2O最大的难题是权益之争》 says each KPA+KPI stage
   follows the previous one, and the next may be considered only when the previous one is
   "八成纯熟" — about 80 % mastered. So an organisation *reaches* stage ``k`` only when every
   stage before ``k`` has mastery ≥ 80 %. Stage 1 is where everyone starts. The first stage

@@ -1,6 +1,7 @@
 """The five stages of online–offline collaboration (KPA + KPI).
 
-Source: 张波《O2O最大的难题是权益之争》(2014). The article takes the five words
+Source: the article 《O2O最大的难题是权益之争》(2014), which names no author (it speaks as
+"笔者"; the kit calls him "the article's author", 文章作者). The article takes the five words
 双向、对接、对流、互入、融合 from the O2O writer 叶开 (the author adjusts them
 slightly), calls each a KPA (key process area), then pairs each with a measurable
 side, the KPI, to get a more operational "KPA+KPI" ladder:

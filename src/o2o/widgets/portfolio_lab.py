@@ -14,7 +14,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..analysis import crossing
+from ..analysis import portfolio
 from ..errors import O2OError
 from ..scenes import World
 from .fivew_dashboard import FiveWDashboard
@@ -85,9 +85,9 @@ class PortfolioLab(widgets.VBox):
 
     def update(self) -> None:
         """Check the plan's rules, simulate it, and redraw the table, the messages and the dashboard."""
-        self.problems = crossing.portfolio_problems(self.plan, self._store, self._world, **self._rules)
+        self.problems = portfolio.portfolio_problems(self.plan, self._store, self._world, **self._rules)
         try:
-            self.runs = crossing.simulate_portfolio(self.plan, self._world, draws=self._draws, seed=self._seed)
+            self.runs = portfolio.simulate_portfolio(self.plan, self._world, draws=self._draws, seed=self._seed)
         except O2OError as err:
             self.runs = []
             self.problems = self.problems + [str(err).splitlines()[0]]
@@ -98,7 +98,7 @@ class PortfolioLab(widgets.VBox):
             else:
                 self._status.value = "<div style='color:#067647'><b>✓ 方案满足全部规则。</b></div>"
             if self.runs:
-                table = crossing.portfolio_table(self.runs)
+                table = portfolio.portfolio_table(self.runs)
                 self._table.value = table.to_html(index=False, float_format=lambda v: f"{v:,.2f}", na_rep="")
             else:
                 self._table.value = ""
