@@ -163,6 +163,10 @@ class Replica:
             self.broken = True
             self.shutdown()
             raise RuntimeError("replica stopped") from None
+        except BaseException:  # the test's own timer, mid-request: the protocol's state is unknown
+            self.broken = True
+            self.shutdown()
+            raise
         if type(reply) is not str:
             self.broken = True
             raise RuntimeError("replica stopped")
