@@ -108,27 +108,31 @@ class Replica:
         self.proc: subprocess.Popen | None = None
         self.broken = False
         self.refused = False
+        self.retried = False
         self.deadline = 0.0
 
     def ran(self, source: str) -> None:
         self.history.append(source)
 
     def call(self, name: str, args: tuple, kwargs: dict) -> Any:
+        """Run one call; a replica that failed for its own reasons (not the function's) is rebuilt once."""
         if self.broken:
             raise RuntimeError("replica unavailable")
-        # catching up is not the test's own time: the test's timer is paused meanwhile
+        payload = json.dumps([[codec.host_encode(a) for a in args], {k: codec.host_encode(v) for k, v in kwargs.items()}])
+        # the replica keeps its own time (cell limit per request): the test's timer is paused meanwhile
         left, _ = signal.setitimer(signal.ITIMER_REAL, 0) if _main_thread() else (0.0, 0.0)
         try:
-            if self.proc is None:
-                self._start()
-            while self.done < len(self.history):
-                self._ask(["cell", self.history[self.done]], self.sandbox.limits.cell_timeout_s)
-                self.done += 1
+            try:
+                reply = self._serve(name, payload)
+            except RuntimeError:
+                if self.retried:
+                    raise
+                self.retried, self.broken = True, False
+                self.proc, self.done = None, 0
+                reply = self._serve(name, payload)
         finally:
             if left > 0:
                 signal.setitimer(signal.ITIMER_REAL, left)
-        payload = json.dumps([[codec.host_encode(a) for a in args], {k: codec.host_encode(v) for k, v in kwargs.items()}])
-        reply = self._ask(["call", name, payload], self.sandbox.limits.cell_timeout_s)
         if not reply.startswith("ok"):
             raise RuntimeError("the student's function raised an error")
         try:
@@ -139,6 +143,14 @@ class Replica:
         if isinstance(value, codec.Opaque) and value.type_name in codec.REFUSED_NAMES:
             self.refused = True
         return value
+
+    def _serve(self, name: str, payload: str) -> str:
+        if self.proc is None:
+            self._start()
+        while self.done < len(self.history):
+            self._ask(["cell", self.history[self.done]], self.sandbox.limits.cell_timeout_s)
+            self.done += 1
+        return self._ask(["call", name, payload], self.sandbox.limits.cell_timeout_s)
 
     def _start(self) -> None:
         rt = self.sandbox.runtime_dir
