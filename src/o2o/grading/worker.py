@@ -72,9 +72,14 @@ def init_worker(cfg: WorkerConfig) -> None:
     _STATE["count"] = 0
 
 
+#: the replica runs as a uid of its own: the visible kernel's processes never count against its limits
+REPLICA_UID_OFFSET = 500
+
+
 def _sandbox(cfg: WorkerConfig, suffix: str = "") -> Sandbox:
     rt = Path(cfg.runtime_base) / f"w{cfg.index}{suffix}"
-    return Sandbox(uid=SANDBOX_UID_BASE + cfg.index, runtime_dir=rt, limits=cfg.limits,
+    uid = SANDBOX_UID_BASE + cfg.index + (REPLICA_UID_OFFSET if suffix else 0)
+    return Sandbox(uid=uid, runtime_dir=rt, limits=cfg.limits,
                    readonly_paths=[Path(p) for p in cfg.readonly_paths], env=dict(cfg.env))
 
 
