@@ -23,7 +23,7 @@ help: ## 显示所有目标 / list all targets
 	@echo
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
-	@echo "变量 / variables: SCALE=$(SCALE) (data-big), FULL=1 (data-big), PYTEST_ARGS=..., ARGS=... (lab/app/grade/bundle/bench)"
+	@echo "变量 / variables: SCALE=$(SCALE) (data-big), FULL=1 (data-big), YES=1 (data-big above scale 16), PYTEST_ARGS=..., ARGS=... (lab/app/grade/bundle/bench)"
 
 lab: env data-ensure ## 打开课程(中文 JupyterLab)/ open the course in JupyterLab (Chinese UI)
 	$(BIN)/o2o lab $(ARGS)
@@ -35,7 +35,7 @@ data: env ## 重新生成默认数据集 / rebuild the default dataset
 	$(BIN)/o2o data build
 
 data-big: env ## 生成放大数据集到 datasets/scale-N / build a scaled dataset into datasets/scale-N (SCALE=16)
-	$(BIN)/o2o data build --scale $(SCALE) --out datasets/scale-$(SCALE) $(if $(FULL),--full)
+	$(BIN)/o2o data build --scale $(SCALE) --out datasets/scale-$(SCALE) $(if $(FULL),--full --yes-big) $(if $(YES),--yes-big)
 
 app: env data-ensure ## 用 Voila 提供交互应用 / serve the Voila apps
 	$(BIN)/o2o app $(ARGS)

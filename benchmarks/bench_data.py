@@ -11,8 +11,14 @@ Every figure is a ratio against a baseline measured in the same run on the same 
   chunks of stores), which is what keeps the full chain under the 2 GB goal.
 
 Each measurement runs in a fresh subprocess so that peak memory is that process's own.
-Usage: ``python benchmarks/bench_data.py [--scales 1 4 16]``; results are printed as a Markdown
-section and written to ``$O2O_BENCH_RESULTS/data.md``.
+
+``--data-big`` also measures ``make data-big`` as a user runs it: the command line
+``o2o data build --scale 16`` (wall time and the peak resident memory of the process), then
+``o2o data check`` on the result (every table loaded, schema, keys and references), against the
+plain write of the same number of rows.
+
+Usage: ``python benchmarks/bench_data.py [--scales 1 4 16] [--data-big]``; results are printed as
+a Markdown section and written to ``$O2O_BENCH_RESULTS/data.md``.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,10 +83,44 @@ def run(job: dict) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
+def run_cli(*args: str) -> dict:
+    """``o2o ARGS`` in a fresh process: wall seconds and that process's own peak resident memory."""
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([sys.executable, "-m", "o2o", *args], stdout=subprocess.DEVNULL, stderr=err,
+                                cwd=ROOT, env=dict(os.environ, PYTHONHASHSEED="0"))
+        _, status, usage = os.wait4(proc.pid, 0)  # the rusage of this child alone
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - t0
+        if proc.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"o2o {' '.join(args)} failed:\n{err.read().decode(errors='replace')}")
+    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024}
+
+
+def data_big(tmp: str, scale: int = 16) -> list[str]:
+    """``make data-big``: the build through the command line, then ``o2o data check``."""
+    out = f"{tmp}/scale-{scale}"
+    b = run_cli("data", "build", "--scale", str(scale), "--out", out, "--quiet")
+    c = run_cli("data", "check", out)
+    meta = json.loads((Path(out) / "meta.json").read_text(encoding="utf-8"))
+    rows = sum(meta["row_counts"].values())
+    Path(f"{tmp}/wbig").mkdir()
+    w = run({"kind": "plain_write", "out": f"{tmp}/wbig", "rows": rows})
+    load = os.getloadavg()
+    return ["", f"### `make data-big` (scale {scale}, through the command line)", "",
+            "| step | seconds | peak MB | baseline: plain write of the same rows s | ratio |", "|---|---|---|---|---|",
+            f"| `o2o data build --scale {scale}` ({rows:,} rows) | {b['seconds']:.1f} | {b['peak_mb']:.0f} | "
+            f"{w['seconds']:.1f} | {b['seconds'] / w['seconds']:.1f}× |",
+            f"| `o2o data check` (passed) | {c['seconds']:.1f} | {c['peak_mb']:.0f} | | |", "",
+            f"Load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}."]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--scales", type=int, nargs="+", default=[1, 4, 16])
     ap.add_argument("--repeat", type=int, default=3, help="load timings: best of N")
+    ap.add_argument("--data-big", action="store_true", help="also measure `make data-big` (scale 16) end to end")
     args = ap.parse_args()
     lines = ["## Dataset: generation, load, memory", "",
              "Measured by `benchmarks/bench_data.py` (each figure beside its same-run baseline).", ""]
@@ -111,6 +152,8 @@ def main() -> None:
             lines += ["", f"Growth from {s0}× to {s1}×: rows ×{r1 / r0:.1f}, build time ×{t1 / t0:.1f}. "
                       "A build has a fixed part (the whole chain's daily sales, scenes and their simulation) and a "
                       "part proportional to the panel stores, so time grows linearly in the panel with an offset."]
+        if args.data_big:
+            lines += data_big(tmp)
     text = "\n".join(lines) + "\n"
     print(text)
     results = Path(os.environ.get("O2O_BENCH_RESULTS", ROOT / "benchmarks" / "results"))

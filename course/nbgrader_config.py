@@ -8,6 +8,9 @@
 #   O2O_COURSE_ROOT      course root (default: the repository's assignments/ folder)
 #   O2O_EXCHANGE_ROOT    exchange folder for release/collect (default: <root>/exchange)
 #   O2O_DATA_DIR         dataset the notebooks load (read by the o2o package itself)
+#   O2O_COURSE_SECRET_FILE  the course secret that gives every student their own data variant
+#                        (`o2o variant secret --out FILE`; see docs/variants.md); or set it here:
+#                        c.O2O.variant_secret_file = ".o2o-variant-secret"   (relative to this folder)
 
 import os
 

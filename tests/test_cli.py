@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import json
 import os
 import re
 import subprocess
@@ -17,7 +18,7 @@ import o2o.casegen
 import o2o.data
 from o2o import cli
 from o2o.casegen import commands as data_commands
-from o2o.errors import DataError
+from o2o.errors import DataError, O2OError
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -274,7 +275,7 @@ def _ensure() -> int:
 def test_ensure_builds_a_missing_dataset(fake_api) -> None:
     api = fake_api(valid=False)
     assert _ensure() == 0
-    assert api.builds == [(api.folder, {"scale": 1, "seed": 2015, "progress": False, "full": False})]
+    assert api.builds == [(api.folder, {"scale": 1, "seed": 2015, "progress": False, "full": False, "replace": False})]
 
 
 def test_ensure_keeps_a_valid_dataset(fake_api) -> None:
@@ -288,7 +289,8 @@ def test_ensure_keeps_a_valid_dataset(fake_api) -> None:
 def test_ensure_rebuilds_an_invalid_dataset(fake_api, capsys: pytest.CaptureFixture) -> None:
     api = fake_api(valid=False)
     api.folder.mkdir()
-    (api.folder / "meta.json").write_text("{}", encoding="utf-8")
+    meta = {"dataset": "o2o-meiyijia-style-synthetic", "files": {"stores.parquet": "0" * 64}}
+    (api.folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     (api.folder / "stores.parquet").write_bytes(b"corrupt")
     assert _ensure() == 0
     assert len(api.builds) == 1
@@ -299,7 +301,7 @@ def test_ensure_never_overwrites_foreign_files(fake_api) -> None:
     api = fake_api(valid=False)
     api.folder.mkdir()
     (api.folder / "thesis.docx").write_bytes(b"precious")
-    with pytest.raises(DataError):
+    with pytest.raises(O2OError, match="thesis.docx"):
         _ensure()
     assert api.builds == []
     assert (api.folder / "thesis.docx").read_bytes() == b"precious"

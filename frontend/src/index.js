@@ -17,6 +17,7 @@ import { ServerConnection } from '@jupyterlab/services/lib/serverconnection';
 import { AppWidgetManager } from './manager';
 import { renderOutputs } from './outputs';
 import { showNotice } from './notice';
+import { watchKernel } from './watch';
 
 // performance marks of the start-up phases (read by benchmarks/bench_voila.py)
 function mark(name) {
@@ -50,13 +51,7 @@ async function main() {
     handleComms: true,
   });
   // showNotice replaces the notice in place, so repeated events show it once
-  kernel.connectionStatusChanged.connect((_, status) => {
-    if (status === 'connected') mark('connected');
-    if (status === 'disconnected') showNotice('lost');
-  });
-  kernel.statusChanged.connect((_, status) => {
-    if (status === 'dead') showNotice('lost');
-  });
+  const armWatch = watchKernel(kernel, () => mark('connected'));
   const manager = new AppWidgetManager(kernel);
   window.o2oWidgetManager = manager; // for tests and debugging in the browser console
   try {
@@ -68,6 +63,7 @@ async function main() {
   }
   await renderOutputs(document, manager);
   mark('rendered');
+  armWatch();
   reveal();
 }
 

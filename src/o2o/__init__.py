@@ -16,8 +16,14 @@ __version__ = "0.1.0"
 _sys.modules.setdefault("rfc3987_syntax", None)
 
 
-def load(path=None, validate: bool = True):
-    """Open the course dataset (default: ``datasets/default``). See :func:`o2o.data.load`."""
-    from .data.load import load as _load  # lazy: `import o2o` (so every `o2o.errors` import) stays free of pandas
+def load(path=None, validate: bool = True, variant: str | None = None, secret_file=None):
+    """Open the course dataset (default: ``datasets/default``).
 
-    return _load(path, validate=validate)
+    ``variant=None``: the shared base case every lesson uses. ``variant="own"``: this server's student's
+    own variant (an assignment's notebook; the hub sets ``O2O_VARIANT_KEY`` per student, ``o2o grade`` per
+    submission; the base case when variants are off). ``variant="<student id>"`` with the course secret:
+    the instructor opening that student's variant. See :mod:`o2o.data.variants`.
+    """
+    from .data.variants import load as _load  # lazy: `import o2o` (so every `o2o.errors` import) stays free of pandas
+
+    return _load(path, validate=validate, variant=variant, secret_file=secret_file)

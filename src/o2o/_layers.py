@@ -32,14 +32,16 @@ PARTS: tuple[Part, ...] = (
     Part(0, "o2o.judgment", "the lessons' judgment exercises: a chosen option checked, with the reason"),
     Part(0, "o2o.figures", "checked figures: markers tying each number a lesson quotes to the value it computes"),
     Part(0, "o2o._layers", "this table"),
-    Part(1, "o2o.data", "what everything reads: schema, calibration, validated lazy loader, checks, data dictionary"),
+    Part(1, "o2o.data", "what everything reads: schema, calibration, validated lazy loader, checks, data dictionary, "
+                        "per-student variants (`o2o.data.variants`, an overlay `o2o.load(variant=...)` applies)"),
+    Part(1, "o2o.safeio", "output folders written safely: new, empty or marked; temporary sibling, atomic rename"),
+    Part(1, "o2o.options", "option ranges refused before any work; whether an address and port can be listened on"),
     Part(2, "o2o", "the package's front door: `o2o.load()`"),
     Part(2, "o2o.scenes", "domain core: scene model, world, simulation engine, 5W evaluation, DiD"),
     Part(2, "o2o.maturity", "the five-stage organisational maturity model"),
     Part(2, "o2o.syllabus", "the course syllabus"),
     Part(3, "o2o.casegen", "the case generator: builds the dataset, simulating its historical scenes with "
-                           "`o2o.scenes`; the `o2o data` command; per-student variants (`o2o.casegen.variants`, "
-                           "to come)"),
+                           "`o2o.scenes`; the `o2o data` and `o2o variant` commands"),
     Part(3, "o2o.assignments", "public checks, capstone plan rules and grading settings of the assignments"),
     Part(4, "o2o.analysis", "case computations behind each lesson (DataFrames in, DataFrames and figures out)"),
     Part(5, "o2o.widgets", "ipywidgets + plotly classes, and the lesson labs composed of them"),

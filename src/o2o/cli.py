@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from o2o import __version__
-from o2o.errors import O2OError
+from o2o.errors import O2OError, os_fault
 
 PROG = "o2o"
 
@@ -42,6 +42,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "grade": ("o2o.grading.commands", "并行、沙箱化地自动评分全班作业 / autograde a class in parallel, sandboxed"),
     "collect": ("o2o.grading.commands", "不跟随链接地收取学生提交(nbgrader collect)/ collect submissions, never following links"),
     "bundle": ("o2o.grading.commands", "生成发给学生的课程包 / build the student bundle"),
+    "variant": ("o2o.casegen.variant_commands", "每位学生自己的数据版本 / per-student data variants"),
+    "grades": ("o2o.grading.lms", "把最终成绩导出到学习平台 / export final grades to an LMS"),
     "game": ("o2o.game.commands", "班长战争课堂游戏 / serve the class game (squad wars)"),
 }
 
@@ -225,6 +227,18 @@ def _print_error(exc: O2OError) -> None:
     print(str(exc), file=sys.stderr)
 
 
+def fault_of(exc: BaseException) -> O2OError | None:
+    """The sentence for an ordinary fault hidden in ``exc`` or the exceptions it was raised from."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        fault = os_fault(exc)
+        if fault is not None:
+            return fault
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``o2o``; returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -254,7 +268,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. `o2o data info | head`
         return 0
-    except Exception as exc:  # an unexpected bug: short bilingual report
+    except Exception as exc:  # an ordinary fault (disk full, permission) or an unexpected bug
+        fault = fault_of(exc)
+        if fault is not None:
+            _print_error(fault)
+            return 1
         if os.environ.get("O2O_DEBUG"):
             traceback.print_exc()
         print(

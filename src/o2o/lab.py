@@ -38,6 +38,7 @@ from importlib import resources
 from pathlib import Path
 
 from o2o.errors import O2OError
+from o2o.options import address_type, check_bindable
 
 COURSE_HOME = "course/index.ipynb"
 LOCALE = "zh_CN"
@@ -235,6 +236,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
             f"端口 {port} 已被占用;请换一个,或不加 --port 让程序自动选择。",
             f"Port {port} is in use; choose another, or leave out --port to pick one automatically.",
         )
+    check_bindable("127.0.0.1" if args.ip == "localhost" else args.ip, port)
     command = lab_command(root, port, open_browser=not args.no_browser, ip=args.ip)
     for zh, en in command.warnings:
         print(f"注意:{zh}\nNote: {en}", file=sys.stderr)
@@ -290,7 +292,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="不自动打开浏览器 / do not open a browser",
     )
     lab.add_argument(
-        "--ip", default="localhost",
+        "--ip", default="localhost", type=address_type,
         help="监听地址(默认 localhost)/ address to listen on (default localhost)",
     )
     lab.set_defaults(func=cmd_lab)

@@ -26,6 +26,7 @@ CASES = {
     "squad_target_city": (SQUAD, dict(target_city="深圳"), "删除 target_city", "remove target_city"),
     "hq_with_squad": (HQ, dict(squad_id=103), "请删除 squad_id", "remove squad_id"),
     "date_invalid": (SQUAD, dict(idea_date="下周"), "不是日期", "is not a date"),
+    "date_ambiguous": (SQUAD, dict(idea_date="08/09/2015"), "有歧义", "is ambiguous"),
     "duration_invalid": (SQUAD, dict(duration_days=2.5), "不是整数", "not a whole number"),
     "duration_nonpositive": (SQUAD, dict(duration_days=0), "结束日早于上线日", "end before it starts"),
     "duration_too_long": (SQUAD, dict(duration_days=200), "短仗", "short battle"),

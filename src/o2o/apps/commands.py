@@ -14,6 +14,7 @@ from pathlib import Path
 
 from o2o.apps.server import APP_NOTEBOOKS, ServerSettings, serve
 from o2o.errors import O2OError
+from o2o.options import address_type, bounded_int, check_bindable, port_type
 
 HELP = "用 Voila 提供交互应用 / serve the Voila apps"
 
@@ -23,20 +24,20 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         "apps", nargs="*", metavar="APP",
         help="要提供的应用(默认全部):" + ", ".join(APP_NOTEBOOKS) + " / apps to serve (default: all)",
     )
-    parser.add_argument("--port", type=int, default=8866, help="端口 / port (default 8866)")
+    parser.add_argument("--port", type=port_type, default=8866, help="端口 / port (default 8866)")
     parser.add_argument(
-        "--ip", default="127.0.0.1",
+        "--ip", default="127.0.0.1", type=address_type,
         help="监听地址;对外服务用 0.0.0.0 / address to listen on; 0.0.0.0 to serve others",
     )
     parser.add_argument("--open", action="store_true", help="打开浏览器 / open a browser")
-    parser.add_argument("--pool-size", type=int, default=1,
+    parser.add_argument("--pool-size", type=bounded_int("--pool-size", 0, 16), default=1,
                         help="每个应用预热的内核数 / preheated kernels per app (default 1)")
     parser.add_argument("--no-preheat", action="store_true", help="不预热内核 / do not preheat kernels")
-    parser.add_argument("--cull-idle", type=int, default=900,
+    parser.add_argument("--cull-idle", type=bounded_int("--cull-idle", 1, 7 * 86400), default=900,
                         help="空闲多少秒后关闭内核 / seconds before an idle kernel is shut down (default 900)")
-    parser.add_argument("--cull-interval", type=int, default=60,
+    parser.add_argument("--cull-interval", type=bounded_int("--cull-interval", 1, 86400), default=60,
                         help="检查空闲内核的间隔秒数 / seconds between idle checks (default 60)")
-    parser.add_argument("--max-kernels", type=int, default=30,
+    parser.add_argument("--max-kernels", type=bounded_int("--max-kernels", 0, 1000), default=30,
                         help="同时运行的内核上限 / most kernels at once (default 30)")
     parser.add_argument(
         "--voila-frontend", action="store_true",
@@ -76,6 +77,7 @@ def settings_from_args(args: argparse.Namespace) -> ServerSettings:
 def run(args: argparse.Namespace) -> int:
     """Serve until interrupted."""
     settings = settings_from_args(args)
+    check_bindable(settings.ip, settings.port)  # before any work: one sentence, not a Tornado traceback
     print(
         f"应用地址 / apps at: http://{'localhost' if settings.ip in ('127.0.0.1', '0.0.0.0') else settings.ip}:"
         f"{settings.port}/   (Ctrl+C 停止 / to stop)",

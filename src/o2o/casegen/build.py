@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +21,9 @@ import pyarrow.parquet as pq
 from ..data import calibration as cal
 from ..data.check import _sha256
 from ..data.load import validate_table
-from ..data.schema import DATASET_VERSION, PANEL_TABLES, TABLES
+from ..data.schema import DATASET_VERSION, PANEL_TABLES, TABLES, arrow_schema
 from ..errors import DataError
+from ..safeio import fresh_folder
 from ..scenes.history import simulate_history
 from ..scenes.world import World
 from .chain import assign_pilot, choose_panel, make_products, make_staff_and_squads, make_stores, product_popularity
@@ -35,6 +35,9 @@ from .scenes_gen import make_scenes
 
 PANEL_STORES_PER_SCALE = 6
 CHUNK_STORES = 8
+#: the largest scale and seed accepted (scale 64 is ~4x `make data-big`: tens of GB and hours)
+MAX_SCALE = 256
+MAX_SEED = 2**32 - 1
 
 
 #: Parquet codec per table: LZ4 decodes fastest; daily_sales (2.5 M rows of noisy amounts) uses zstd,
@@ -47,25 +50,41 @@ def _write(df: pd.DataFrame, path: Path, name: str | None = None) -> None:
     if name is not None:
         validate_table(name, df, path.parent)
     path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pandas(df, preserve_index=False)
+    # one explicit schema per table: every part of a partitioned table gets the same Arrow types
+    schema = arrow_schema(name) if name is not None else None
+    table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
     pq.write_table(table, path, compression=CODEC.get(name or "", "lz4"), row_group_size=1_000_000)
 
 
 def build(out_dir: str | os.PathLike, scale: int = 1, seed: int = 2015, progress: bool = True,
-          full: bool = False) -> Path:
-    """Generate the dataset into ``out_dir`` (replacing it) and return its path.
+          full: bool = False, replace: bool = False) -> Path:
+    """Generate the dataset into ``out_dir`` and return its path.
+
+    ``out_dir`` must be new, empty or a dataset this kit built (see :mod:`o2o.safeio`);
+    ``replace=True`` moves any other folder aside (kept, never deleted).
 
     ``scale`` multiplies the number of panel stores (6 per unit of scale) and so the number of
     transactions; ``full=True`` gives every store transaction detail (the whole chain at
     full-year scale, hundreds of millions of rows: streamed, takes hours).
     """
-    if not isinstance(scale, int) or scale < 1:
-        raise DataError("scale 必须是不小于 1 的整数。", "scale must be a whole number of at least 1.")
-    out = Path(out_dir)
-    tmp = out.parent / f".{out.name}.building-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
+    scale, seed = check_scale_seed(scale, seed)
+    with fresh_folder(out_dir, command="data build", replace=replace) as tmp:
+        _build_into(tmp, scale, seed, progress, full)
+    return Path(out_dir).resolve()
+
+
+def check_scale_seed(scale, seed) -> tuple[int, int]:
+    """``scale`` and ``seed`` as Python ints in range, or a :class:`DataError` naming the argument."""
+    out = []
+    for name, value, low, high in (("scale", scale, 1, MAX_SCALE), ("seed", seed, 0, MAX_SEED)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+            raise DataError(f"{name} 必须是 {low} 到 {high} 之间的整数,得到 {value!r}。",
+                            f"{name} must be a whole number from {low} to {high}, got {value!r}.")
+        out.append(int(value))
+    return out[0], out[1]
+
+
+def _build_into(tmp: Path, scale: int, seed: int, progress: bool, full: bool) -> None:
     rng = np.random.default_rng([seed, 0])
 
     stores = make_stores(rng)
@@ -168,15 +187,6 @@ def build(out_dir: str | os.PathLike, scale: int = 1, seed: int = 2015, progress
         "files": {str(p.relative_to(tmp)): _sha256(p) for p in files},
     }
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    if out.exists():
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp.rename(out)
-    return out
 
 
 _EMPTY_SCENE_DAYS = pd.DataFrame({"scene_id": pd.Series(dtype=np.int64), "day": pd.Series(dtype=np.int64),

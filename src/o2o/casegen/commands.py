@@ -2,8 +2,8 @@
 
 Sub-commands::
 
-    o2o data build [--scale N] [--seed S] [--out DIR] [--full] [--quiet]
-    o2o data ensure        # build the default dataset only if it is missing or invalid
+    o2o data build [--scale N] [--seed S] [--out DIR] [--full] [--replace] [--yes-big] [--quiet]
+    o2o data ensure [--replace]  # build the default dataset only if it is missing or invalid
     o2o data check [DIR]   # validate a dataset and print a bilingual summary
     o2o data info          # where the default dataset lives and what it holds
 
@@ -22,8 +22,10 @@ from typing import Any
 
 import o2o.casegen as generator
 import o2o.data as dataset
+from o2o.casegen.build import check_scale_seed
 from o2o.data.docs import render_readme
 from o2o.errors import DataError
+from o2o.safeio import check_target
 
 DEFAULT_SEED = 2015
 
@@ -81,29 +83,26 @@ def _default_out(scale: int, full: bool) -> Path:
     return default.parent / name
 
 
-_DATASET_SUFFIXES = {".parquet", ".json", ".tmp", ".partial", ".lock"}
+#: builds above this scale (or --full) take long and much disk: they need --yes-big
+BIG_SCALE = 16
 
 
-def _looks_like_dataset(path: Path) -> bool:
-    """An empty folder, or one holding only what the generator writes."""
-    if (path / "meta.json").exists():
-        return True
-    return all(p.suffix in _DATASET_SUFFIXES for p in path.rglob("*") if p.is_file())
+def estimated_mb(scale: int) -> int:
+    """Size on disk of a build, from measured ones (1x: 41 MB, 2x: 54 MB, 16x: 249 MB); a test checks it."""
+    return 30 + 14 * scale
 
 
-def _refuse_foreign_dir(out: Path) -> None:
-    """Never overwrite a non-empty directory that is not a dataset (loses nothing)."""
-    if out.exists() and not out.is_dir():
-        raise DataError(
-            f"输出路径 {out} 是一个文件,不是文件夹;请换一个 --out。",
-            f"The output path {out} is a file, not a folder; choose another --out.",
-        )
-    if out.is_dir() and not _looks_like_dataset(out):
-        raise DataError(
-            f"文件夹 {out} 不是空的,也不是本工具生成的数据集;为免覆盖您的文件,已停止。请换一个 --out。",
-            f"The folder {out} is not empty and is not a dataset built by this kit; stopped so as not "
-            "to overwrite your files. Choose another --out.",
-        )
+def _refuse_big(scale: int, full: bool, confirmed: bool) -> None:
+    if confirmed or (scale <= BIG_SCALE and not full):
+        return
+    what_zh = "全链交易明细(--full,数小时、数十 GB)" if full else f"{scale} 倍规模(约 {estimated_mb(scale):,} MB,需数分钟)"
+    what_en = ("full-chain transactions (--full: hours, tens of GB)" if full
+               else f"scale {scale} (about {estimated_mb(scale):,} MB, several minutes)")
+    raise DataError(
+        f"要生成的数据集很大:{what_zh}。确认要生成时请加 --yes-big(make data-big 用 YES=1);规模 {BIG_SCALE} 以内"
+        "不需要确认。",
+        f"The dataset to build is large: {what_en}. Add --yes-big to confirm (make data-big: YES=1); up to scale "
+        f"{BIG_SCALE} needs no confirmation.")
 
 
 def _print_summary(path: Path, report: dict[str, Any]) -> None:
@@ -127,8 +126,10 @@ def _print_summary(path: Path, report: dict[str, Any]) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    out = Path(args.out) if args.out else _default_out(args.scale, args.full)
-    _refuse_foreign_dir(out)
+    check_scale_seed(args.scale, args.seed)
+    _refuse_big(args.scale, args.full, getattr(args, "yes_big", False))
+    out = check_target(Path(args.out) if args.out else _default_out(args.scale, args.full),
+                       replace=getattr(args, "replace", False))
     print(
         f"正在生成合成数据集(规模 ×{args.scale},种子 {args.seed}{',全量交易' if args.full else ''})→ {out}\n"
         f"Building the synthetic dataset (scale ×{args.scale}, seed {args.seed}"
@@ -136,7 +137,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         flush=True,
     )
     started = time.perf_counter()
-    path = Path(generator.build(out, scale=args.scale, seed=args.seed, progress=not args.quiet, full=args.full))
+    path = Path(generator.build(out, scale=args.scale, seed=args.seed, progress=not args.quiet, full=args.full,
+                                replace=getattr(args, "replace", False)))
     elapsed = time.perf_counter() - started
     print(f"完成,用时 {elapsed:.1f} 秒。 / Done in {elapsed:.1f} s.")
     if path.is_dir():
@@ -156,7 +158,6 @@ def cmd_ensure(args: argparse.Namespace) -> int:
                 f"默认数据集需要重建 / the default dataset must be rebuilt:\n{exc}",
                 flush=True,
             )
-            _refuse_foreign_dir(path)
         else:
             print(f"默认数据集已就绪 / the default dataset is ready: {path}")
             return 0
@@ -165,8 +166,10 @@ def cmd_ensure(args: argparse.Namespace) -> int:
             f"默认数据集尚未生成,现在生成(约 15 秒)。 / The default dataset is missing; building it now (about 15 s).",
             flush=True,
         )
+    check_target(path, replace=getattr(args, "replace", False))  # a folder holding other files: refused before any work
     started = time.perf_counter()
-    generator.build(path, scale=1, seed=DEFAULT_SEED, progress=not args.quiet, full=False)
+    generator.build(path, scale=1, seed=DEFAULT_SEED, progress=not args.quiet, full=False,
+                    replace=getattr(args, "replace", False))
     dataset.check(path, integrity=False, tables=False, generator=generator.generator_fingerprint())
     print(
         f"默认数据集已生成,用时 {time.perf_counter() - started:.1f} 秒:{path}\n"
@@ -190,9 +193,24 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_docs(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path(dataset.default_data_dir()).parent / "README.md"
-    out.write_text(render_readme(), encoding="utf-8")
+    text = render_readme()
+    if out.is_symlink() or out.is_dir() or (out.exists() and not _is_dictionary(out, text)):
+        raise DataError(
+            f"{out} 已存在,而且不是本工具生成的数据字典;为免覆盖,已停止。请用 --out 换一个文件名。",
+            f"{out} exists and is not a data dictionary this kit wrote; stopped so as not to overwrite it. "
+            "Choose another file name with --out.")
+    tmp = out.with_name(f".{out.name}.o2o-tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
     print(f"数据字典已写入 / data dictionary written: {out}")
     return 0
+
+
+def _is_dictionary(path: Path, text: str) -> bool:
+    """Whether ``path`` starts with the data dictionary's title line (an earlier ``o2o data docs``)."""
+    first = text.split("\n", 1)[0].encode("utf-8")
+    with open(path, "rb") as f:
+        return f.read(len(first)) == first
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -262,6 +280,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--full", action="store_true",
         help="全链交易明细,流式写入分区 Parquet / full-chain transactions, streamed to partitioned Parquet",
     )
+    build.add_argument(
+        "--replace", action="store_true",
+        help="输出文件夹里有别的文件时仍然替换(原文件夹改名保留)/ replace an output folder holding other "
+        "files (the old folder is renamed and kept)",
+    )
+    build.add_argument(
+        "--yes-big", action="store_true",
+        help=f"确认生成规模大于 {BIG_SCALE} 或 --full 的数据集 / confirm a build above scale {BIG_SCALE} or with --full",
+    )
     build.add_argument("--quiet", action="store_true", help="不显示进度条 / no progress bar")
     build.set_defaults(func=cmd_build)
 
@@ -272,6 +299,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "检查默认数据集;缺失或无效时重新生成。\n"
             "Check the default dataset; build it again only if it is missing or invalid."
         ),
+    )
+    ensure.add_argument(
+        "--replace", action="store_true",
+        help="默认数据集文件夹里有别的文件时仍然替换(原文件夹改名保留)/ replace the default dataset folder "
+        "even if it holds other files (the old folder is renamed and kept)",
     )
     ensure.add_argument("--quiet", action="store_true", help="不显示进度条 / no progress bar")
     ensure.set_defaults(func=cmd_ensure)

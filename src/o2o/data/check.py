@@ -53,6 +53,8 @@ def check(path: str | os.PathLike | None = None, hashes: bool = True, integrity:
             if _sha256(f) != digest:
                 raise DataError(f"数据文件 {rel} 与生成时不一致(可能被修改或损坏)。{zh}",
                                 f"The data file {rel} differs from when it was built (changed or corrupt). {en}")
+    for name in TABLES:  # exactly the files meta.json lists: a missing or stray part is refused
+        ds.parts(name)
     if not tables:
         return {"path": str(ds.path), "seed": ds.meta.get("seed"), "scale": ds.meta.get("scale"),
                 "rows": dict(ds.meta.get("row_counts", {}))}

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from . import calibration as cal
+from . import variants as V
 from .schema import FOREIGN_KEYS, TABLES
 
 HEADER = """# 数据字典 · Data dictionary
@@ -72,6 +73,7 @@ def render_readme() -> str:
         "`pilot_truth.sales_effect_from_extra_scenes`; a difference-in-differences on log sales should find "
         "`pilot_truth.sales_effect_total`. These effects are set by the kit for teaching; they are not "
         "estimates of the real pilot.\n")
+    out.extend(_variants_section())
     out.append("## 数据表 · Tables\n")
     out.append("类别型的值是中文(学员直接用它们筛选),列名是英文。日期为当天零点的时间戳。"
                "Category values are Chinese (students filter with them); column names are English. "
@@ -100,3 +102,28 @@ def render_readme() -> str:
                ".venv/bin/o2o data build --full --out datasets/full   # 全部门店的小票明细 / every store's tickets\n"
                ".venv/bin/o2o data check                    # 校验 / validate\n```\n")
     return "\n".join(out)
+
+
+def _variants_section() -> list[str]:
+    """The ranges a student's variant is drawn from (:mod:`o2o.data.variants`)."""
+    lo_s, hi_s = V.SALES_LIFT_RANGE
+    lo_m, hi_m = V.MEMBER_LIFT_RANGE
+    return [
+        "## 每位学生的数据版本 · Per-student variants\n",
+        "配置了课程密钥时,`o2o.load()` 给每位学生一个自己的数据版本:磁盘上仍是同一份数据,读取 `daily_sales` 时"
+        "把试点门店自试点开始的销售额、毛利、小票数按比例重新缩放,新增会员同理(随机取整,无偏)。"
+        "版本由课程密钥和学生编号经 HMAC-SHA256 得出,老师可以复现,学生无法猜出别人的版本。"
+        "Ticket-level tables keep the base case's rows. 参数的范围 / the parameters' ranges:\n",
+        "| 参数 parameter | 基础数据 base case | 学生版本 variant (uniform) |\n|---|---|---|",
+        f"| 试点对日销售额的植入效应 pilot effect on daily sales | {cal.PILOT_SALES_EFFECT:g} | {lo_s:g} – {hi_s:g} |",
+        f"| 试点对每日新增会员的植入效应 pilot effect on new members | {cal.PILOT_MEMBER_EFFECT:g} | {lo_m:g} – {hi_m:g} |",
+        "| 作业四第2题的门店 assignment 4 q2 store | 编号最小的试点面板门店 lowest pilot panel store | "
+        "小分队发起过场景的试点门店之一 a pilot store whose squad launched a scene |",
+        "| 作业四第1题复盘的场景 assignment 4 q1 scenes | 全部小分队场景 every squad scene | "
+        "该门店小分队发起的场景 the scenes of that store's squad |",
+        "",
+        "每个版本的 `meta.json` 视图(`ds.meta[\"pilot_truth\"]`)写明它自己的植入效应;"
+        "场景历史(包括亏钱的小分队场景)与基础数据相同。 Each variant's `ds.meta[\"pilot_truth\"]` states its own "
+        "planted effects; the historical scenes (squad scenes that lose money included) are the base case's. "
+        "See `docs/variants.md`.\n",
+    ]

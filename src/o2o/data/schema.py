@@ -248,3 +248,21 @@ def pandera_schema(name: str, keys: bool = False):
         cols[col] = pa.Column(dtype, checks=checks, nullable=c.nullable, coerce=False)
     return pa.DataFrameSchema(cols, strict=True, ordered=True,
                               unique=list(t.key) if (keys and t.key) else None, name=name)
+
+
+_ARROW_TYPES = {"int64": "int64", "Int64": "int64", "int32": "int32", "Int32": "int32", "int16": "int16",
+                "float64": "float64", "bool": "bool_", "str": "string", D: "timestamp_ms"}
+
+
+@cache
+def arrow_schema(name: str):
+    """The Arrow schema every file of a table is written with, so that all parts of a partitioned
+    table share one schema (an empty part would otherwise get other types, e.g. ``null`` strings)."""
+    import pyarrow as pa
+
+    fields = []
+    for col, c in TABLES[name].columns.items():
+        kind = _ARROW_TYPES[c.dtype]
+        typ = pa.timestamp("ms") if kind == "timestamp_ms" else getattr(pa, kind)()
+        fields.append(pa.field(col, typ, nullable=True))
+    return pa.schema(fields)

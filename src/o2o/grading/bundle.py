@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from o2o.errors import GradingError
+from o2o.safeio import fresh_folder
 
 # instructor-only parts of the package: grading internals and the cohort debrief over the gradebook
 EXCLUDED_PACKAGES = ("grading", "debrief", "debrief.py")
@@ -114,14 +115,24 @@ def _copy_notebook_clean(src: Path, dest: Path) -> None:
     dest.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def build_bundle(out: Path, course_dir: Path | None = None, with_data: bool = False) -> Path:
+def build_bundle(out: Path, course_dir: Path | None = None, with_data: bool = False, replace: bool = False) -> Path:
+    """Write the student bundle into ``out``: a new, empty or earlier bundle folder (see :mod:`o2o.safeio`).
+
+    Everything is written into a temporary sibling and scanned there; only a clean bundle is
+    renamed into place, so a refused or failed run leaves ``out`` as it was."""
     root = repo_root()
     course_dir = course_dir or (root / "course")
     source_root = root / "assignments" / "source"
-    out = out.resolve()
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+    with fresh_folder(out, command="bundle", replace=replace) as tmp:
+        _fill(tmp, root, course_dir, source_root, with_data)
+        leaks = scan(tmp, secret_lines(source_root) if source_root.is_dir() else set())
+        if leaks:
+            raise GradingError("学生课程包里发现了答案或隐藏测试:" + "; ".join(leaks[:5]),
+                               "the student bundle contains solution or hidden-test text: " + "; ".join(leaks[:5]))
+    return Path(out).resolve()
+
+
+def _fill(out: Path, root: Path, course_dir: Path, source_root: Path, with_data: bool) -> None:
     for nb in sorted((root / "lessons").glob("*.ipynb")):
         _copy_notebook_clean(nb, out / "lessons" / nb.name)
     if (root / "course" / "index.ipynb").exists():
@@ -135,8 +146,3 @@ def build_bundle(out: Path, course_dir: Path | None = None, with_data: bool = Fa
             shutil.copy2(root / name, out / name)
     if with_data and (root / "datasets" / "default").is_dir():
         shutil.copytree(root / "datasets" / "default", out / "datasets" / "default")
-    leaks = scan(out, secret_lines(source_root) if source_root.is_dir() else set())
-    if leaks:
-        raise GradingError("学生课程包里发现了答案或隐藏测试:" + "; ".join(leaks[:5]),
-                           "the student bundle contains solution or hidden-test text: " + "; ".join(leaks[:5]))
-    return out

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from o2o.data.variants import ENV_SECRET_FILE, read_secret
 from o2o.errors import GradingError
 
 from . import supervise
@@ -214,6 +215,9 @@ def grade_class(assignment: str, course_dir: Path | str = ".", workers: int | No
     db = sqlite_path(db_url)
     if db is not None:
         secrets.append(db)
+    secret_file = variant_secret_file(course_dir, cfg)
+    if secret_file is not None:
+        secrets.append(secret_file)
     assert_hidden(readonly, secrets)
 
     runtime = Path(tempfile.mkdtemp(prefix="o2o-grade-"))
@@ -226,7 +230,7 @@ def grade_class(assignment: str, course_dir: Path | str = ".", workers: int | No
     max_score = sum(c.points or 0 for s in specs.values() for c in s.cells if c.kind in ("test", "manual"))
     wcfg = WorkerConfig(0, str(runtime), limits, [str(p) for p in readonly], env,
                         {k: spec_to_dict(v) for k, v in specs.items()}, str(release_dir),
-                        _ignore_pattern(cfg))
+                        _ignore_pattern(cfg), read_secret(secret_file) if secret_file else None)
     # a notebook's kernel and, when its tests call student functions, its replica
     deadline = len(specs) * (2 * (limits.notebook_timeout_s + limits.startup_timeout_s) + 60) + 60
     try:
@@ -250,6 +254,20 @@ def grade_class(assignment: str, course_dir: Path | str = ".", workers: int | No
     finally:
         shutil.rmtree(runtime, ignore_errors=True)
     return Summary(assignment, rows, bak, time.monotonic() - t0)
+
+
+def variant_secret_file(course_dir: Path, cfg: Any) -> Path | None:
+    """The course secret that turns on per-student variants, or ``None`` (everyone gets the base case).
+
+    ``c.O2O.variant_secret_file`` in ``nbgrader_config.py`` (relative to the course folder), else
+    ``$O2O_COURSE_SECRET_FILE``.
+    """
+    configured = cfg.get("O2O", {}).get("variant_secret_file") if hasattr(cfg, "get") else None
+    path = configured or os.environ.get(ENV_SECRET_FILE)
+    if not path:
+        return None
+    p = Path(str(path))
+    return (p if p.is_absolute() else Path(course_dir) / p).resolve()
 
 
 def _ignore_pattern(cfg: Any) -> str | None:

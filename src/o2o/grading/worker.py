@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..data.variants import ENV_KEY, variant_key
 from . import codec
 from .feedback import sanitize_output
 from .kernel import SandboxedKernel
@@ -58,6 +59,7 @@ class WorkerConfig:
     specs: dict[str, dict[str, Any]]  # notebook name -> spec_to_dict
     extra_files_dir: str | None = None  # released non-notebook files, copied next to the notebook
     ignore_pattern: str | None = None  # nbgrader's IgnorePattern.pattern (stderr lines that do not count)
+    variant_secret: bytes | None = None  # the course secret: each student is graded against their own variant
 
 
 _STATE: dict[str, Any] = {}
@@ -79,8 +81,22 @@ REPLICA_UID_OFFSET = 500
 def _sandbox(cfg: WorkerConfig, suffix: str = "") -> Sandbox:
     rt = Path(cfg.runtime_base) / f"w{cfg.index}{suffix}"
     uid = SANDBOX_UID_BASE + cfg.index + (REPLICA_UID_OFFSET if suffix else 0)
+    env = dict(cfg.env)
+    if _STATE.get("variant_key"):
+        env[ENV_KEY] = _STATE["variant_key"]  # the student's key only, never the course secret
     return Sandbox(uid=uid, runtime_dir=rt, limits=cfg.limits,
-                   readonly_paths=[Path(p) for p in cfg.readonly_paths], env=dict(cfg.env))
+                   readonly_paths=[Path(p) for p in cfg.readonly_paths], env=env)
+
+
+def use_variant(cfg: WorkerConfig, student: str) -> str | None:
+    """Point the trusted side (``o2o.load()`` in hidden tests) and the sandbox at ``student``'s variant."""
+    key = variant_key(cfg.variant_secret, student) if cfg.variant_secret else None
+    _STATE["variant_key"] = key
+    if key:
+        os.environ[ENV_KEY] = key
+    else:
+        os.environ.pop(ENV_KEY, None)
+    return key
 
 
 def grade_submission(job: tuple[str, str]) -> StudentResult:
@@ -91,6 +107,7 @@ def grade_submission(job: tuple[str, str]) -> StudentResult:
     try:
         cfg: WorkerConfig = _STATE["cfg"]
         specs: dict[str, NotebookSpec] = _STATE["specs"]
+        use_variant(cfg, student)
         sub = Path(submitted)
         present = {p.stem: p for p in sub.glob("*.ipynb")} if sub.is_dir() else {}
         missing = [n for n in specs if n not in present]

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import SceneError
 from .catalog import SQUAD
 
 DIMENSIONS = ("Who", "What", "Way", "Why", "Worth")
@@ -94,6 +95,11 @@ def _row(rows: list, dim: str, zh: str, en: str, value: Any, source: str, formul
 
 def evaluate(result: Any) -> FiveWReport:
     """Score a :class:`~o2o.scenes.SimResult` (simulated or historical) on the 5W of lecture 18."""
+    if not all(hasattr(result, a) for a in ("scene", "context", "arrays")):
+        raise SceneError(f"evaluate(result) 需要模拟结果,得到的是 {type(result).__name__}。请先运行 "
+                         "result = simulate(scene, world),再 evaluate(result)。",
+                         f"evaluate(result) needs a simulation result; got a {type(result).__name__}. Run "
+                         "result = simulate(scene, world) first, then evaluate(result).")
     sc = result.scene
     ctx = result.context
     a = result.arrays

@@ -13,35 +13,18 @@ with all of them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, timedelta
 from typing import Any
+
+import numpy as np
 
 from ..errors import SceneError
 from .catalog import ALL_TIERS, BATTLE_PROFILES, BROADCAST, NO_INCENTIVE, SQUAD, BattleProfile
+from .dates import to_date as _to_date
 from .params import DEFAULT_PARAMS, ModelParams
 from .problems import Problem, scene_problems
 from .world import World
-
-def _to_date(value: Any) -> Any:
-    """A ``datetime.date`` from a date, datetime, Timestamp, numpy datetime64 or ISO string; else unchanged."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        import pandas as pd
-
-        if value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-            return None
-        ts = pd.Timestamp(value)
-        if ts is pd.NaT:
-            return None
-        return ts.date()
-    except (ValueError, TypeError):
-        return value
 
 
 def _is_missing(value: Any) -> bool:
@@ -104,6 +87,10 @@ class Scene:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
+        for f in fields(self):  # numpy numbers (np.int64(5), np.float64(0.7)) count as Python numbers
+            v = getattr(self, f.name)
+            if isinstance(v, (np.number, np.bool_)):
+                set_(self, f.name, v.item())
         ch = self.channels
         if isinstance(ch, str):
             ch = tuple(c.strip() for c in ch.split("|") if c.strip())
@@ -132,7 +119,7 @@ class Scene:
         set_(self, "idea_date", _to_date(self.idea_date))
         set_(self, "launch_date", _to_date(self.launch_date))
         dur = self.duration_days
-        if isinstance(dur, float) and dur.is_integer():
+        if isinstance(dur, float) and math.isfinite(dur) and dur.is_integer():
             set_(self, "duration_days", int(dur))
 
     @staticmethod

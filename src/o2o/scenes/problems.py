@@ -15,6 +15,7 @@ from typing import Any
 from ..errors import SceneError
 from .catalog import (BATTLE_TYPE, BROADCAST, CHANNELS, HQ, INCENTIVE_TYPES, INITIATORS, NO_INCENTIVE, SCENE_CATALOG,
                       SQUAD, TARGET_TIERS, YEAR)
+from .dates import ambiguous_date
 from .params import ModelParams
 from .world import World
 
@@ -124,7 +125,14 @@ def _dates(s: Any, add: Add) -> None:
     dates_ok = True
     for fld, zh_name in (("idea_date", "创意日期"), ("launch_date", "上线日期")):
         v = getattr(s, fld)
-        if not isinstance(v, date):
+        both = ambiguous_date(v)
+        if both is not None:
+            dates_ok = False
+            add("date_ambiguous", f"{zh_name}({fld})「{v}」有歧义:可能是 {both[0]:%Y-%m-%d},也可能是 {both[1]:%Y-%m-%d}。"
+                "请写成 2015-09-01 这样的日期(年-月-日)。",
+                f"{fld} '{v}' is ambiguous: it may mean {both[0]:%Y-%m-%d} or {both[1]:%Y-%m-%d}. Write it as "
+                "year-month-day, like 2015-09-01.")
+        elif not isinstance(v, date):
             dates_ok = False
             add("date_invalid", f"{zh_name}({fld})「{v}」不是日期:请写成 2015-09-01 这样的日期。",
                 f"{fld} '{v}' is not a date: write it like 2015-09-01.")
@@ -283,7 +291,7 @@ def _budget(s: Any, params: ModelParams, money: _Money, n_stores: int, add: Add)
 #: Every problem code :func:`Scene.problems` can report (the tests check each one).
 PROBLEM_CODES: tuple[str, ...] = (
     "name_empty", "scene_type_unknown", "battle_unknown", "battle_wrong_type", "initiator_unknown",
-    "squad_missing", "squad_target_city", "hq_with_squad", "date_invalid", "duration_invalid",
+    "squad_missing", "squad_target_city", "hq_with_squad", "date_invalid", "date_ambiguous", "duration_invalid",
     "duration_nonpositive", "duration_too_long", "launch_before_idea", "lead_too_long", "date_outside_year",
     "channels_empty", "channel_unknown", "channel_duplicate", "personalization_range", "incentive_type_unknown",
     "incentive_negative", "incentive_value_without_type", "incentive_missing_value", "budget_negative",

@@ -155,6 +155,7 @@ def simulate(scene: Scene, world: World, draws: int = 200, seed: Any = 0, params
     Raises :class:`o2o.errors.SceneError` (Chinese + English, saying what to change) for an
     invalid design. The same seed gives identical arrays.
     """
+    _check_arguments(scene, world)
     prm = params or world.params
     if not isinstance(draws, (int, np.integer)) or isinstance(draws, bool) or draws < 1 or draws > 100_000:
         raise SceneError(f"模拟次数 draws 必须是 1 到 100000 之间的整数(现在是 {draws!r})。",
@@ -171,6 +172,23 @@ def simulate(scene: Scene, world: World, draws: int = 200, seed: Any = 0, params
     context = _context(scene, world, pos, int(x.start[0]), tier, float(x.fatigue_count.mean()))
     return SimResult(scene=scene, dates=dates, arrays=arrays, draws=int(draws), seed=seed, context=context,
                      store_totals_=store_df)
+
+
+def _check_arguments(scene: Any, world: Any) -> None:
+    """A kit error naming the argument when a dataset or something else is passed by mistake."""
+    if not isinstance(scene, Scene):
+        raise SceneError(f"simulate(scene, world) 的第一个参数 scene 需要一个场景 Scene(...),得到的是 "
+                         f"{type(scene).__name__}。",
+                         f"The first argument of simulate(scene, world), scene, must be a Scene(...); got a "
+                         f"{type(scene).__name__}.")
+    if not isinstance(world, World):
+        is_ds = hasattr(world, "tables") and hasattr(world, "meta")
+        got_zh = "数据集(o2o.load() 的结果)" if is_ds else type(world).__name__
+        got_en = "a dataset (what o2o.load() returns)" if is_ds else f"a {type(world).__name__}"
+        raise SceneError(f"simulate(scene, world) 的第二个参数 world 需要一个 World,得到的是{got_zh}。"
+                         "请先写 world = World.from_dataset(ds),再 simulate(scene, world)。",
+                         f"The second argument of simulate(scene, world), world, must be a World; got {got_en}. "
+                         "Write world = World.from_dataset(ds) first, then simulate(scene, world).")
 
 
 def _context(scene: Scene, world: World, pos: np.ndarray, start: int, tier: int, fatigue: float) -> dict[str, Any]:

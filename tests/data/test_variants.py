@@ -1,0 +1,252 @@
+"""Per-student variants: reproducible from id + secret, different between students in every autograded answer,
+their planted truths recovered by the course's own methods, cheap to build."""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import hashlib
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import o2o
+from o2o.assignments.answers import M4_TOLERANCE, m4_answers, same_answer
+from o2o.data import variants as V
+from o2o.data.load import Dataset
+from o2o.scenes import did, pilot_panel
+
+SECRET = b"course-secret-for-the-tests-0123456789"
+STUDENTS = ("s01", "s02", "s03")
+
+
+@pytest.fixture(scope="module")
+def secret_file(tmp_path_factory):
+    p = tmp_path_factory.mktemp("secret") / "variant-secret"
+    p.write_bytes(SECRET + b"\n")
+    return p
+
+
+@pytest.fixture(scope="module")
+def variants(dataset_dir):
+    return {s: V.VariantDataset(dataset_dir, validate=False, variant=V.from_key(V.variant_key(SECRET, s)))
+            for s in STUDENTS}
+
+
+@pytest.fixture(scope="module")
+def answers(variants, dataset):
+    out = {s: m4_answers(ds) for s, ds in variants.items()}
+    out["base"] = m4_answers(dataset)
+    return out
+
+
+def _digest(df: pd.DataFrame) -> str:
+    h = hashlib.sha256()
+    for c in df.columns:
+        h.update(np.ascontiguousarray(df[c].to_numpy()).tobytes())
+    return h.hexdigest()
+
+
+def test_key_is_hmac_of_id_under_secret_and_parameters_stay_in_documented_ranges():
+    k = V.variant_key(SECRET, "s01")
+    assert k == V.variant_key(SECRET, "s01") and len(k) == 64
+    assert k != V.variant_key(SECRET, "s02") and k != V.variant_key(SECRET + b"x", "s01")
+    for i in range(200):
+        v = V.from_key(V.variant_key(SECRET, f"student-{i}"))
+        assert V.SALES_LIFT_RANGE[0] <= v.sales_lift <= V.SALES_LIFT_RANGE[1]
+        assert V.MEMBER_LIFT_RANGE[0] <= v.member_lift <= V.MEMBER_LIFT_RANGE[1]
+        assert 0 <= v.store_pick < V.N_STORE_PICKS
+
+
+def test_same_id_and_secret_give_identical_bytes(dataset_dir, variants):
+    again = V.VariantDataset(dataset_dir, validate=False, variant=V.from_key(V.variant_key(SECRET, "s01")))
+    assert _digest(again.daily_sales) == _digest(variants["s01"].daily_sales)
+    assert again.meta == variants["s01"].meta
+    assert _digest(variants["s01"].daily_sales) != _digest(variants["s02"].daily_sales)
+
+
+def test_a_variant_sharing_an_open_base_has_the_same_bytes_and_leaves_the_base_alone(dataset, variants):
+    before = _digest(dataset.daily_sales)
+    shared = V.VariantDataset(validate=False, variant=variants["s02"].variant, base=dataset)
+    assert _digest(shared.daily_sales) == _digest(variants["s02"].daily_sales)
+    assert shared.stores is dataset.stores and _digest(dataset.daily_sales) == before
+
+
+def test_a_variant_only_changes_pilot_stores_after_the_pilot_start(dataset, variants):
+    base, var = dataset.daily_sales, variants["s01"].daily_sales
+    pilot = dataset.stores.loc[dataset.stores["pilot_group"] == "试点", "store_id"]
+    touched = base["store_id"].isin(pilot) & (base["date"] >= pd.Timestamp("2015-08-01"))
+    assert base[~touched].equals(var[~touched])
+    ratio = var.loc[touched, "sales_yuan"].sum() / base.loc[touched, "sales_yuan"].sum()
+    v = variants["s01"].variant
+    assert ratio == pytest.approx((1 + v.sales_lift) / 1.08, rel=1e-6)
+    assert (var["member_tickets"] <= var["tickets"]).all() and (var["new_members"] >= 0).all()
+
+
+def test_two_students_differ_in_every_autograded_answer(answers):
+    for a, b in (("s01", "s02"), ("s02", "s03"), ("s01", "s03")):
+        for gid in M4_TOLERANCE:
+            assert not same_answer(gid, answers[a][gid], answers[b][gid]), (a, b, gid)
+            assert same_answer(gid, answers[a][gid], answers[a][gid])
+
+
+@pytest.mark.parametrize("student", STUDENTS)
+def test_planted_truths_are_recovered_by_the_course_methods(variants, dataset, student):
+    ds = variants[student]
+    truth = ds.meta["pilot_truth"]
+    sales = did(pilot_panel(ds), outcome="sales_yuan", log=True)
+    base_sales = did(pilot_panel(dataset), outcome="sales_yuan", log=True)
+    # the pilot helps, and the DiD's interval (log points) holds the variant's planted total effect
+    assert sales.ci_low > 0 and sales.ci_low <= np.log1p(truth["sales_effect_total"]) <= sales.ci_high
+    # rescaling the pilot's post-period sales moves the log DiD by exactly log of the factor
+    assert np.log1p(sales.pct) - np.log1p(base_sales.pct) == pytest.approx(
+        np.log((1 + ds.variant.sales_lift) / 1.08), abs=1e-6)
+    members = did(pilot_panel(ds, "new_members"), outcome="new_members", log=False)
+    panel = pilot_panel(ds, "new_members")
+    ctrl_post = panel.loc[~panel["treated"] & panel["post"], "new_members"].mean()
+    assert members.ci_low > 0
+    assert members.estimate / ctrl_post == pytest.approx(ds.variant.member_lift, abs=0.08)
+    # a squad scene can still lose money (the historical scenes are the base case's)
+    squad = ds.scenes.loc[ds.scenes["initiator"] == "一线小分队", "scene_id"]
+    daily = ds.scene_daily[ds.scene_daily["scene_id"].isin(squad)].groupby("scene_id")
+    net = daily["incremental_margin_yuan"].sum() - daily["cost_yuan"].sum()
+    assert (net < 0).any() and (net > 0).any()
+
+
+def test_base_case_without_configuration_is_the_dataset_on_disk(dataset_dir, dataset, monkeypatch):
+    for k in (V.ENV_KEY, V.ENV_STUDENT, V.ENV_SECRET_FILE):
+        monkeypatch.delenv(k, raising=False)
+    ds = o2o.load(dataset_dir, validate=False)
+    assert ds.variant is V.BASE and "variant" not in ds.meta
+    assert o2o.load(dataset_dir, validate=False, variant="own").variant is V.BASE   # variants off
+    monkeypatch.setenv(V.ENV_KEY, V.variant_key(SECRET, "s01"))
+    assert o2o.load(dataset_dir, validate=False).variant is V.BASE   # lessons keep the shared case
+    assert V.q2_store(ds) == int(dataset.stores.query("in_panel and pilot_group == '试点'")["store_id"].min())
+    assert len(V.q1_scenes(ds)) == int((ds.scenes["initiator"] == "一线小分队").sum())
+
+
+def test_where_the_key_comes_from(dataset_dir, secret_file, monkeypatch):
+    for k in (V.ENV_KEY, V.ENV_STUDENT, V.ENV_SECRET_FILE):
+        monkeypatch.delenv(k, raising=False)
+    want = V.variant_key(SECRET, "s02")
+    # the instructor opens any student's variant with the secret
+    assert o2o.load(dataset_dir, validate=False, variant="s02", secret_file=secret_file).variant.key == want
+    # a hub sets the student's key in their server (never the secret)
+    monkeypatch.setenv(V.ENV_KEY, want.upper())
+    assert o2o.load(dataset_dir, validate=False, variant="own").variant.key == want
+    monkeypatch.delenv(V.ENV_KEY)
+    # a single-user setup: student id and secret file
+    monkeypatch.setenv(V.ENV_STUDENT, "s02")
+    monkeypatch.setenv(V.ENV_SECRET_FILE, str(secret_file))
+    assert o2o.load(dataset_dir, validate=False, variant="own").variant.key == want
+
+
+@pytest.mark.parametrize("setup, words", [
+    ({V.ENV_KEY: "not-a-key"}, "O2O_VARIANT_KEY"),
+    ({V.ENV_STUDENT: "s01"}, "O2O_COURSE_SECRET_FILE"),
+    ({V.ENV_STUDENT: "s01", V.ENV_SECRET_FILE: "/nonexistent/secret"}, "Cannot read the course secret file"),
+    ({V.ENV_STUDENT: "has space", V.ENV_SECRET_FILE: "SECRET"}, "Student id"),
+])
+def test_bad_configuration_is_one_clear_sentence(dataset_dir, secret_file, monkeypatch, setup, words):
+    for k in (V.ENV_KEY, V.ENV_STUDENT, V.ENV_SECRET_FILE):
+        monkeypatch.delenv(k, raising=False)
+    for k, v in setup.items():
+        monkeypatch.setenv(k, str(secret_file) if v == "SECRET" else v)
+    with pytest.raises(V.VariantError) as e:
+        o2o.load(dataset_dir, validate=False, variant="own")
+    assert words in e.value.en and e.value.zh
+
+
+def test_short_secret_is_refused():
+    with pytest.raises(V.VariantError, match="too short"):
+        V.variant_key(b"short", "s01")
+
+
+def _private_mb() -> float:
+    gc.collect()
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    with open("/proc/self/smaps_rollup") as fh:
+        return sum(int(line.split()[1]) for line in fh if line.startswith(("Private_Dirty", "Private_Clean"))) / 1024
+
+
+def test_building_a_variant_is_cheap(dataset_dir):
+    """The overlay on a kernel's loaded daily_sales: well under a second, < 10 MB of private memory
+    (goal figures with the machine's load in docs/benchmarks.md, from benchmarks/bench_variants.py)."""
+    ds = Dataset(dataset_dir, validate=False)
+    df, stores = ds.daily_sales, ds.stores
+    pilot = stores.loc[stores["pilot_group"] == "试点", "store_id"].to_numpy()
+    before = _private_mb()
+    t0 = time.perf_counter()
+    V.overlay_daily_sales(df, pilot, V.from_key(V.variant_key(SECRET, "s01")), ds.meta)
+    seconds = time.perf_counter() - t0
+    added = _private_mb() - before
+    assert seconds < 1.0, seconds
+    assert added < 10.0, added
+
+
+def test_instructor_command_shows_any_students_variant(dataset_dir, secret_file, tmp_path):
+    run = [sys.executable, "-m", "o2o", "variant"]
+    out = subprocess.run(run + ["show", "s01", "--secret-file", str(secret_file), "--data", str(dataset_dir)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    v = V.from_key(V.variant_key(SECRET, "s01"))
+    assert f"STORE = " in out.stdout and f'"sales_lift": {v.sales_lift}' in out.stdout
+    key = subprocess.run(run + ["key", "s01", "--secret-file", str(secret_file)], capture_output=True, text=True)
+    assert key.stdout.strip() == V.variant_key(SECRET, "s01")
+    new = tmp_path / "new-secret"
+    assert subprocess.run(run + ["secret", "--out", str(new)], capture_output=True).returncode == 0
+    assert len(V.read_secret(new)) == 64 and (new.stat().st_mode & 0o777) == 0o600
+    again = subprocess.run(run + ["secret", "--out", str(new)], capture_output=True, text=True)
+    assert again.returncode != 0 and "never overwritten" in again.stderr
+
+
+def test_the_documented_hub_hook_sets_the_students_key(tmp_path):
+    """docs/variants.md's JupyterHub pre_spawn_hook gives each user's server exactly the kit's key."""
+    import re
+    import textwrap
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "variants.md").read_text(encoding="utf-8")
+    code = next(b for b in re.findall(r"```python\n(.*?)```", doc, re.S) if "pre_spawn_hook" in b)
+    code = textwrap.dedent(code)
+    secret = tmp_path / "variant-secret"
+    secret.write_bytes(SECRET + b"\n")
+    code = code.replace("/srv/o2o/variant-secret", str(secret))
+    ns = {"c": SimpleNamespace(Spawner=SimpleNamespace())}
+    exec(compile(code, "docs/variants.md", "exec"), ns)
+    spawner = SimpleNamespace(user=SimpleNamespace(name="s02"), environment={})
+    ns["c"].Spawner.pre_spawn_hook(spawner)
+    assert spawner.environment == {V.ENV_KEY: V.variant_key(SECRET, "s02")}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.binary(min_size=1, max_size=12), st.integers(1, 40), st.integers(0, 2**32 - 1))
+def test_overlay_invariants_on_any_frame(student, n_days, seed):
+    """For any student and any small frame: only pilot rows from the start change, counts stay whole and
+    non-negative, member tickets never exceed tickets, dtypes are kept, and the same key gives the same bytes."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range("2015-07-20", periods=n_days, freq="D").astype("datetime64[ms]")
+    frame = pd.DataFrame({"store_id": np.repeat(np.array([1, 2, 3], dtype="int32"), n_days),
+                          "date": np.tile(dates, 3)})
+    frame["sales_yuan"] = rng.uniform(0, 9000, len(frame))
+    frame["gross_margin_yuan"] = frame["sales_yuan"] * 0.25
+    frame["tickets"] = rng.integers(0, 600, len(frame)).astype("int32")
+    frame["member_tickets"] = (frame["tickets"] * rng.uniform(0, 1, len(frame))).astype("int32")
+    frame["new_members"] = rng.integers(0, 9, len(frame)).astype("int32")
+    v = V.from_key(V.variant_key(SECRET, student.hex()))
+    meta = {"pilot_truth": {"sales_effect": 0.08, "new_member_effect": 0.3, "start": "2015-08-01"}}
+    a = V.overlay_daily_sales(frame.copy(), np.array([2]), v, meta)
+    b = V.overlay_daily_sales(frame.copy(), np.array([2]), v, meta)
+    assert _digest(a) == _digest(b) and list(a.dtypes) == list(frame.dtypes)
+    touched = (frame["store_id"] == 2) & (frame["date"] >= pd.Timestamp("2015-08-01"))
+    assert a[~touched].equals(frame[~touched])
+    assert (a[["tickets", "member_tickets", "new_members"]] >= 0).all().all()
+    assert (a["member_tickets"] <= a["tickets"]).all()
+    ratio = (1 + v.sales_lift) / 1.08
+    assert np.allclose(a.loc[touched, "sales_yuan"], frame.loc[touched, "sales_yuan"] * ratio, atol=0.006)
