@@ -78,7 +78,7 @@ def _decode(obj):
     return decode(obj)
 
 for line in proto_in:
-    kind, *rest = json.loads(line)
+    seq, kind, *rest = json.loads(line)
     try:
         if kind == "init":
             exec(rest[0], ns)
@@ -91,7 +91,7 @@ for line in proto_in:
             reply = "ok" + ns["__o2o_call"](rest[0], rest[1])
     except BaseException as e:
         reply = "er" + type(e).__name__[:60]
-    proto_out.write((json.dumps(reply) + "\n").encode())
+    proto_out.write((json.dumps([seq, reply]) + "\n").encode())
     proto_out.flush()
 '''
 
@@ -109,6 +109,7 @@ class Replica:
         self.broken = False
         self.refused = False
         self.retried = False
+        self.seq = 0
         self.deadline = 0.0
 
     def ran(self, source: str) -> None:
@@ -166,12 +167,15 @@ class Replica:
     def _ask(self, message: list[Any], timeout: float) -> str:
         """Send one request, read one bounded reply line before the deadline; any fault breaks the replica."""
         assert self.proc is not None and self.proc.stdin is not None and self.proc.stdout is not None
+        self.seq += 1
         try:
-            self.proc.stdin.write((json.dumps(message) + "\n").encode())
+            self.proc.stdin.write((json.dumps([self.seq, *message]) + "\n").encode())
             self.proc.stdin.flush()
             line = _read_line(self.proc.stdout.fileno(), min(time.monotonic() + timeout, self.deadline))
-            reply = json.loads(line)
-        except (OSError, ValueError, TimeoutError):
+            seq, reply = json.loads(line)
+            if seq != self.seq:  # a reply to another request: the exchange is out of step
+                raise ValueError("out of step")
+        except (OSError, ValueError, TypeError, TimeoutError):
             self.broken = True
             self.shutdown()
             raise RuntimeError("replica stopped") from None
