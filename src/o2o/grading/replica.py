@@ -96,7 +96,6 @@ for line in proto_in:
 '''
 
 MAX_REPLY = 2 * codec.MAX_TEXT + 100
-MIN_REQUEST_S = 30.0
 
 
 class Replica:
@@ -150,13 +149,9 @@ class Replica:
         if self.proc is None:
             self._start()
         while self.done < len(self.history):
-            self._ask(["cell", self.history[self.done]], self._request_s())
+            self._ask(["cell", self.history[self.done]], self.sandbox.limits.cell_timeout_s)
             self.done += 1
-        return self._ask(["call", name, payload], self._request_s())
-
-    def _request_s(self) -> float:
-        """Time for one request: the cell limit, never under 30 s (a busy machine must not fail a call)."""
-        return max(self.sandbox.limits.cell_timeout_s, MIN_REQUEST_S)
+        return self._ask(["call", name, payload], self.sandbox.limits.cell_timeout_s)
 
     def _start(self) -> None:
         rt = self.sandbox.runtime_dir
