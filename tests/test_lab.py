@@ -83,6 +83,7 @@ def test_command_keeps_token_auth_and_stays_project_local(tmp_path: Path) -> Non
 def test_an_existing_token_is_kept(tmp_path: Path) -> None:
     command = lab.lab_command(tmp_path, 8899, open_browser=False, env={"JUPYTER_TOKEN": "abc123"})
     assert command.env["JUPYTER_TOKEN"] == "abc123"
+    assert command.env["MALLOC_MMAP_THRESHOLD_"] == "262144"  # kernels inherit the course memory settings
     assert command.url.endswith("?token=abc123")
 
 

@@ -32,6 +32,7 @@ PARTS: tuple[Part, ...] = (
     Part(0, "o2o.judgment", "the lessons' judgment exercises: a chosen option checked, with the reason"),
     Part(0, "o2o.figures", "checked figures: markers tying each number a lesson quotes to the value it computes"),
     Part(0, "o2o._layers", "this table"),
+    Part(0, "o2o.kernel_env", "the environment course kernels start with (memory settings)"),
     Part(1, "o2o.data", "what everything reads: schema, calibration, validated lazy loader, checks, data dictionary, "
                         "per-student variants (`o2o.data.variants`, an overlay `o2o.load(variant=...)` applies)"),
     Part(1, "o2o.safeio", "output folders written safely: new, empty or marked; temporary sibling, atomic rename"),

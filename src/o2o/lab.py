@@ -38,6 +38,7 @@ from importlib import resources
 from pathlib import Path
 
 from o2o.errors import O2OError
+from o2o.kernel_env import kernel_env
 from o2o.options import address_type, check_bindable
 
 COURSE_HOME = "course/index.ipynb"
@@ -185,7 +186,8 @@ def lab_command(
     env: dict[str, str] | None = None,
 ) -> LabCommand:
     """Build (without starting) the command ``o2o lab`` runs."""
-    env = dict(os.environ if env is None else env)
+    # kernels started by JupyterLab inherit its environment: the course's memory settings
+    env = kernel_env(os.environ if env is None else env)
     warnings: list[tuple[str, str]] = []
     state = root / STATE_DIR
     settings = prepare_settings(state)

@@ -8,11 +8,8 @@ CI (``CI=true``), where the ``o2o.pytest_ci`` plugin turns that skip into a fail
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
-from o2o_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, Console
+from o2o_browser import ARTIFACTS, ROOT, Console
 
 from o2o.apps.launch import AppServer
 
@@ -24,17 +21,6 @@ def app_server(dataset_dir):
     with AppServer(["--pool-size", "1", "--max-kernels", "30", "--log-level", "INFO"], env=env, cwd=ROOT,
                    log_path=ARTIFACTS / "voila-test-server.log", timeout=180) as srv:
         yield srv
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()

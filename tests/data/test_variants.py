@@ -186,7 +186,10 @@ def test_building_a_variant_is_cheap(dataset_dir):
     seconds = time.perf_counter() - t0
     added = _private_mb() - before
     assert seconds < 1.0, seconds
-    assert added < 10.0, added
+    # the loaded table is a view of the shared mapped file: the five rewritten columns become private copies
+    rewritten = sum(df[c].to_numpy().nbytes for c in ("sales_yuan", "gross_margin_yuan", "tickets",
+                                                       "member_tickets", "new_members")) / 2**20
+    assert added < 10.0 + rewritten, (added, rewritten)
 
 
 def test_instructor_command_shows_any_students_variant(dataset_dir, secret_file, tmp_path):

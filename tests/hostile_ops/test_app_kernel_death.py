@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-from pathlib import Path
 
 import psutil
 import pytest
 from hostile_ops_helpers import ROOT  # also puts tests/browser (o2o_browser) on the import path
-from o2o_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, SIMULATOR
+from o2o_browser import ARTIFACTS, SIMULATOR
 
 from o2o.apps.launch import AppServer
 
@@ -30,17 +28,6 @@ def server(dataset_dir):
     with AppServer(["scene-simulator", "--pool-size", "1"], env=env, cwd=ROOT,
                    log_path=ARTIFACTS / "hostile-kernel-death-server.log", timeout=180) as srv:
         yield srv
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def test_a_killed_kernel_shows_the_notice_and_reload_brings_the_app_back(browser, server):

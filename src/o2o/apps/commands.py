@@ -39,6 +39,12 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="检查空闲内核的间隔秒数 / seconds between idle checks (default 60)")
     parser.add_argument("--max-kernels", type=bounded_int("--max-kernels", 0, 1000), default=30,
                         help="同时运行的内核上限 / most kernels at once (default 30)")
+    parser.add_argument("--memory-reserve-mb", type=int, default=512,
+                        help="新内核启动后机器至少保留的空闲内存(MB,0 = 不检查)/ free memory (MB) kept after "
+                             "a new kernel starts; below it new visitors get a 'come back later' page (default 512, 0: off)")
+    parser.add_argument("--kernel-memory-mb", type=int, default=250,
+                        help="每个应用内核预计占用的内存(MB)/ memory one app kernel is expected to take (default 250)")
+    parser.add_argument("--meminfo", default="/proc/meminfo", help=argparse.SUPPRESS)
     parser.add_argument(
         "--voila-frontend", action="store_true",
         help="用 Voila 自带的前端(较慢)代替应用自己的页面脚本 / use Voila's own (slower) front end "
@@ -53,7 +59,9 @@ def settings_from_args(args: argparse.Namespace) -> ServerSettings:
     """The server settings the parsed arguments ask for."""
     for name, value, low in (("--port", args.port, 1), ("--pool-size", args.pool_size, 0),
                              ("--cull-idle", args.cull_idle, 1), ("--cull-interval", args.cull_interval, 1),
-                             ("--max-kernels", args.max_kernels, 0)):
+                             ("--max-kernels", args.max_kernels, 0),
+                             ("--memory-reserve-mb", args.memory_reserve_mb, 0),
+                             ("--kernel-memory-mb", args.kernel_memory_mb, 0)):
         if value < low:
             raise O2OError(f"{name} 不能小于 {low}。", f"{name} must be at least {low}.")
     apps = tuple(args.apps) or (tuple(APP_NOTEBOOKS) if not args.extra_notebook else ())
@@ -65,6 +73,9 @@ def settings_from_args(args: argparse.Namespace) -> ServerSettings:
         cull_idle_timeout=args.cull_idle,
         cull_interval=args.cull_interval,
         max_kernels=args.max_kernels,
+        memory_reserve_mb=args.memory_reserve_mb,
+        kernel_memory_mb=args.kernel_memory_mb,
+        meminfo=args.meminfo,
         compress=not args.no_compress,
         open_browser=args.open,
         log_level=args.log_level,

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from o2o.errors import O2OError
+from o2o.kernel_env import MALLOC_ENV, kernel_env
 
 # The front-end extensions the apps need. Everything else installed in the environment
 # (nbgrader's lab extension, jupyterlab-plotly's renderer, the notebook extension, the
@@ -62,6 +63,9 @@ class ServerSettings:
     cull_idle_timeout: int = 900  # seconds a kernel may stay idle before it is shut down
     cull_interval: int = 60  # how often idle kernels are looked for
     max_kernels: int = 30  # a bound on live kernels (preheated ones included)
+    memory_reserve_mb: int = 512  # free memory kept after a new kernel; 0: no check
+    kernel_memory_mb: int = 250  # what one app kernel is expected to take
+    meminfo: str = "/proc/meminfo"  # where free memory is read
     compress: bool = True
     open_browser: bool = False
     log_level: str = "WARN"
@@ -124,7 +128,24 @@ def prepare_serving_root(
     return root
 
 
-PLOTLY_ASSET = "o2o-plotly/widgetbundle.js"
+PLOTLY_DIR = "o2o-plotly"
+
+
+def plotly_bundle() -> Path:
+    """plotly's widget bundle (its front-end code) as installed."""
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "widgetbundle.js"
+
+
+def plotly_asset() -> str:
+    """Where the server serves plotly's bundle: a name holding its content hash, so a browser may
+    keep it for a year (``Cache-Control: immutable``) and a return visit loads it from its cache."""
+    import hashlib
+
+    with open(plotly_bundle(), "rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()[:16]
+    return f"{PLOTLY_DIR}/widgetbundle.{digest}.js"
 TEMPLATE = "o2o"
 # the apps' own page script (built from frontend/ by ``make frontend``, committed)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -132,6 +153,15 @@ PAGE_SCRIPT = ("o2o-app.js", "o2o-app.css")
 # Voila's lab template: its page script, and the block our stylesheet goes into
 _VOILA_SCRIPT = "{{ voila_setup_labextensions(resources.base_url, resources.labextensions) }}"
 _CSS_BLOCK = "{%- block notebook_css -%}"
+
+
+# the page a refused visitor sees (kernel limit or memory reserve, see o2o.apps.kernels): the
+# server's own bilingual sentence ("中文 / English"), one paragraph per language
+BUSY_PAGE = """{% extends "error.html" %}
+{% block error_detail %}
+  {% for line in message.split(" / ") %}<p style="max-width:36em;margin:1em auto">{{ line | e }}</p>{% endfor %}
+{% endblock %}
+"""
 
 
 def page_template(lab_index: str, light_frontend: bool = True) -> str:
@@ -156,19 +186,18 @@ def page_template(lab_index: str, light_frontend: bool = True) -> str:
 def prepare_assets(dest: Path, light_frontend: bool = True) -> Path:
     """Write the server's own front-end assets under ``dest`` (outside the serving root).
 
-    * ``labextensions/o2o-plotly/widgetbundle.js``: plotly's widget bundle, served once per
-      page over HTTP (compressed) instead of inside every figure's widget state;
+    * ``labextensions/o2o-plotly/widgetbundle.<hash>.js``: plotly's widget bundle, served over
+      HTTP (compressed, cached for a year under its content hash) instead of inside every
+      figure's widget state;
     * ``data/voila/templates/o2o``: the page template (see :func:`page_template`) and the
       apps' page script.
     """
-    import plotly
     from jupyter_core.paths import jupyter_path
 
     dest.mkdir(parents=True, exist_ok=True)
-    bundle = Path(plotly.__file__).parent / "package_data" / "widgetbundle.js"
-    target = dest / "labextensions" / PLOTLY_ASSET
+    target = dest / "labextensions" / plotly_asset()
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(bundle, target)
+    shutil.copyfile(plotly_bundle(), target)
 
     lab_index = next(
         (Path(p) / "lab" / "index.html.j2" for p in jupyter_path("voila", "templates")
@@ -182,6 +211,7 @@ def prepare_assets(dest: Path, light_frontend: bool = True) -> Path:
     text = page_template(lab_index.read_text(encoding="utf-8"), light_frontend)
     (tdir / "index.html.j2").write_text(text, encoding="utf-8")
     (tdir / "conf.json").write_text('{"base_template": "lab"}\n', encoding="utf-8")
+    (tdir / "503.html").write_text(BUSY_PAGE, encoding="utf-8")
     if light_frontend:
         missing = [name for name in PAGE_SCRIPT if not (STATIC / name).is_file()]
         if missing:
@@ -222,6 +252,8 @@ def build_config(settings: ServerSettings) -> Any:
         # the pages must not be framed by other sites
         "headers": {"X-Content-Type-Options": "nosniff",
                     "Content-Security-Policy": "frame-ancestors 'self'"},
+        # plotly's bundle is served under its content hash (see plotly_asset): cached for a year
+        "static_immutable_cache": [f"/voila/labextensions/{PLOTLY_DIR}/"],
     }
     vc = c.VoilaConfiguration
     vc.strip_sources = True
@@ -241,7 +273,10 @@ def build_config(settings: ServerSettings) -> Any:
     c.MappingKernelManager.cull_connected = True  # an open but idle tab is culled too
     c.MappingKernelManager.cull_busy = False
     c.BoundedKernelManager.max_kernels = settings.max_kernels
-    env = {}
+    c.BoundedKernelManager.memory_reserve_mb = settings.memory_reserve_mb
+    c.BoundedKernelManager.kernel_memory_mb = settings.kernel_memory_mb
+    c.BoundedKernelManager.meminfo_path = settings.meminfo
+    env = {k: v for k, v in kernel_env().items() if k in MALLOC_ENV}
     data_dir = data_dir_for_kernels()
     if data_dir:
         env["O2O_DATA_DIR"] = data_dir
@@ -265,7 +300,7 @@ def make_app(settings: ServerSettings, root: Path, assets: Path):
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [data_path, *[p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]])
     # figures in the kernels fetch plotly's bundle from the server (see o2o.widgets.figure)
-    os.environ["O2O_PLOTLY_ESM"] = PLOTLY_ASSET
+    os.environ["O2O_PLOTLY_ESM"] = plotly_asset()
 
     class O2OVoila(Voila):
         """Voila with compression, our configuration on top of any config file, and no

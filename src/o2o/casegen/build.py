@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..data import calibration as cal
+from ..data import mapped
 from ..data.check import _sha256
 from ..data.load import validate_table
 from ..data.schema import DATASET_VERSION, PANEL_TABLES, TABLES, arrow_schema
@@ -41,7 +42,8 @@ MAX_SEED = 2**32 - 1
 
 
 #: Parquet codec per table: LZ4 decodes fastest; daily_sales (2.5 M rows of noisy amounts) uses zstd,
-#: which halves its size, to keep the default dataset under 50 MB (see docs/benchmarks.md).
+#: which halves its size, to keep the Parquet files of the default dataset under 50 MB (see docs/benchmarks.md;
+#: the memory-mapped copies in mapped/ add about 200 MB, uncompressed by design).
 CODEC = {"daily_sales": "zstd"}
 
 
@@ -164,7 +166,8 @@ def _build_into(tmp: Path, scale: int, seed: int, progress: bool, full: bool) ->
         counts[name] = len(df)
         _write(df, tmp / f"{name}.parquet", name)
 
-    files = sorted(p for p in tmp.rglob("*.parquet"))
+    mapped_meta = _write_mapped(tmp, chain_tables)
+    files = sorted(p for p in tmp.rglob("*") if p.suffix in (".parquet", ".arrow", ".npy"))
     meta = {
         "dataset": "o2o-meiyijia-style-synthetic",
         "synthetic": True,
@@ -184,9 +187,23 @@ def _build_into(tmp: Path, scale: int, seed: int, progress: bool, full: bool) ->
             "control_stores": int((stores["pilot_group"] == "对照").sum()),
         },
         "row_counts": counts,
+        "mapped": mapped_meta,
         "files": {str(p.relative_to(tmp)): _sha256(p) for p in files},
     }
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _write_mapped(tmp: Path, tables: dict[str, pd.DataFrame]) -> dict:
+    """The memory-mapped copies (see :mod:`o2o.data.mapped`): the big chain tables and the
+    simulator's world arrays, computed from the tables exactly as written."""
+    for name in mapped.MAPPED_TABLES:
+        mapped.write_table(tables[name][list(TABLES[name].columns)], tmp / mapped.table_file(name))
+    world = World.from_frames(stores=tables["stores"], squads=tables["squads"], staff=tables["staff"],
+                              daily_sales=tables["daily_sales"], store_fans_monthly=tables["store_fans_monthly"],
+                              scenes=tables["scenes"])
+    arrays = world.shared_arrays()
+    mapped.write_arrays(arrays, (tmp / mapped.array_file("world", "x")).parent)
+    return {"tables": list(mapped.MAPPED_TABLES), "arrays": {"world": list(arrays)}}
 
 
 _EMPTY_SCENE_DAYS = pd.DataFrame({"scene_id": pd.Series(dtype=np.int64), "day": pd.Series(dtype=np.int64),

@@ -17,11 +17,19 @@ import os
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from ..errors import DataError
+from . import mapped
 from .schema import DATASET_VERSION, TABLES, arrow_schema, pandera_schema
 
 REBUILD = "make data"
+
+# Arrow's default allocator (mimalloc) keeps about 30 MB of arena in every process after a
+# Parquet read; kernels are many and live long, so the C library's allocator, which hands that
+# memory back, is used instead (docs/benchmarks.md). An operator's ARROW_DEFAULT_MEMORY_POOL wins.
+if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+    pa.set_memory_pool(pa.system_memory_pool())
 REBUILD_CLI = "o2o data build"
 
 
@@ -54,6 +62,7 @@ class Dataset:
         self.path = Path(path) if path is not None else default_data_dir()
         self.validate = validate
         self._cache: dict[str, pd.DataFrame] = {}
+        self._arrow: dict = {}  # mapped Arrow tables, verified once
         self._verified: set[str] = set()
         zh, en = _rebuild_hint(self.path)
         if not self.path.is_dir():
@@ -112,9 +121,20 @@ class Dataset:
 
         con = _Connection(duckdb.connect(), self.path)
         for name in TABLES:
+            if name in self.meta.get("mapped", {}).get("tables", ()):
+                # the memory-mapped Arrow copy, scanned in place: nothing to decompress, no private copy
+                con.register(name, self._mapped_arrow(name))
+                continue
             files = ", ".join("'" + str(f).replace("'", "''") + "'" for f in self._checked_parts(name))
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{files}])")
         return con
+
+    def _mapped_arrow(self, name: str):
+        if name not in self._arrow:
+            rel = mapped.table_file(name)
+            self._arrow[name] = mapped.read_arrow(self.path, rel, self.meta.get("files", {}).get(rel),
+                                                  _rebuild_hint(self.path))
+        return self._arrow[name]
 
     def load_all(self) -> "Dataset":
         """Read every table now (useful before timing or forking)."""
@@ -131,10 +151,19 @@ class Dataset:
             raise DataError(f"数据集中缺少数据表文件 {p.name}。{zh}", f"The dataset has no file {p.name}. {en}")
         return p
 
+    def arrays(self, group: str) -> dict | None:
+        """The memory-mapped arrays the generator wrote for ``group`` (e.g. ``"world"``), or None."""
+        names = self.meta.get("mapped", {}).get("arrays", {}).get(group)
+        if not names:
+            return None
+        return mapped.read_arrays(self.path, group, list(names), self.meta.get("files", {}),
+                                  _rebuild_hint(self.path))
+
     def _read(self, name: str) -> pd.DataFrame:
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
+        if name in self.meta.get("mapped", {}).get("tables", ()):
+            return mapped.to_pandas(self._mapped_arrow(name), mapped.table_file(name), _rebuild_hint(self.path))
         p = self._file(name)
         zh, en = _rebuild_hint(self.path)
         try:

@@ -193,11 +193,14 @@ def overlay_daily_sales(df: pd.DataFrame, pilot_ids: np.ndarray, variant: Varian
     t = np.floor(tickets * r_sales + rng.random(len(rows)))
     m = np.minimum(np.floor(df["member_tickets"].to_numpy()[rows] * r_sales + rng.random(len(rows))), t)
     nm = np.floor(df["new_members"].to_numpy()[rows] * r_members + rng.random(len(rows)))
-    # iloc on one column at a time writes into the frame's own block (no other reference holds it)
-    for name in ("sales_yuan", "gross_margin_yuan"):
-        df.iloc[rows, col[name]] = np.round(df[name].to_numpy()[rows] * r_sales, 2)
-    for name, values in (("tickets", t), ("member_tickets", m), ("new_members", nm)):
-        df.iloc[rows, col[name]] = values.astype(df[name].dtype)
+    # each rewritten column becomes the frame's own copy (a loaded daily_sales is a read-only view of the
+    # dataset's shared memory-mapped file, see o2o.data.mapped); the other columns stay shared
+    for name, values in (("sales_yuan", np.round(df["sales_yuan"].to_numpy()[rows] * r_sales, 2)),
+                         ("gross_margin_yuan", np.round(df["gross_margin_yuan"].to_numpy()[rows] * r_sales, 2)),
+                         ("tickets", t), ("member_tickets", m), ("new_members", nm)):
+        column = df[name].to_numpy().copy()
+        column[rows] = values.astype(column.dtype)
+        df.isetitem(col[name], column)
     return df
 
 
@@ -235,6 +238,11 @@ class VariantDataset(Dataset):
             pilot = st.loc[st["pilot_group"] == "试点", "store_id"].to_numpy()
             overlay_daily_sales(df, pilot, self.variant, {"pilot_truth": self.base_pilot_truth})
         return df
+
+    def arrays(self, group: str) -> dict | None:
+        """The shared mapped arrays hold the base case: a variant's simulator world is built from its own
+        (rescaled) tables instead."""
+        return super().arrays(group) if self.variant.key is None else None
 
     def __repr__(self) -> str:
         return super().__repr__()[:-1] + f", variant={self.variant.label}>"

@@ -70,13 +70,21 @@ class World:
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_dataset(cls, ds: Any, params: ModelParams = DEFAULT_PARAMS) -> "World":
-        """The world of a loaded dataset (``o2o.load()``), with its historical scenes as fatigue history."""
+        """The world of a loaded dataset (``o2o.load()``), with its historical scenes as fatigue history.
+
+        A dataset that carries the world's arrays (written by the generator, see
+        :mod:`o2o.data.mapped`) gives a world whose big arrays are read-only views of the mapped
+        files, shared by every process; otherwise the arrays are built from the tables."""
         cached = _CACHE.get(id(ds))
         if cached is not None and cached[0] is ds and cached[1].params == params:
             return cached[1]
-        scenes = getattr(ds, "scenes", None)
-        w = cls.from_frames(stores=ds.stores, squads=ds.squads, staff=ds.staff, daily_sales=ds.daily_sales,
-                            store_fans_monthly=ds.store_fans_monthly, scenes=scenes, params=params)
+        arrays = ds.arrays("world") if callable(getattr(ds, "arrays", None)) else None
+        if arrays is not None:
+            w = cls.from_arrays(arrays, stores=ds.stores, squads=ds.squads, staff=ds.staff, params=params)
+        else:
+            w = cls.from_frames(stores=ds.stores, squads=ds.squads, staff=ds.staff, daily_sales=ds.daily_sales,
+                                store_fans_monthly=ds.store_fans_monthly, scenes=getattr(ds, "scenes", None),
+                                params=params)
         _CACHE.clear()
         _CACHE[id(ds)] = (ds, w)
         return w
@@ -86,38 +94,55 @@ class World:
                     daily_sales: pd.DataFrame, store_fans_monthly: pd.DataFrame,
                     scenes: pd.DataFrame | None = None, params: ModelParams = DEFAULT_PARAMS) -> "World":
         """Build from the dataset's tables (columns as in the data dictionary)."""
+        _require(daily_sales, "daily_sales", ("store_id", "date", "sales_yuan", "gross_margin_yuan", "tickets"))
+        _require(store_fans_monthly, "store_fans_monthly", ("store_id", "month", "tier", "fans"))
+        ids = _sorted_ids(stores)
+        tickets, sales, margin = _daily_arrays(ids, daily_sales)
+        fans = _fans_array(ids, store_fans_monthly)
+        world = cls._assemble(stores, squads, staff, tickets, sales, margin, fans,
+                              np.zeros((len(ids), N_DAYS), dtype=np.int16), params)
+        if scenes is not None and len(scenes):
+            world.calendar = world.scene_calendar(scenes)
+        return world
+
+    #: the arrays a dataset stores for the world (see :meth:`shared_arrays`)
+    SHARED = ("store_ids", "tickets", "sales", "margin", "fans", "calendar", "fatigue", "fatigue_days")
+
+    def shared_arrays(self) -> dict[str, np.ndarray]:
+        """The big arrays that do not depend on model parameters (plus the fatigue stock of this
+        world's ``fatigue_days``), for the generator to store beside the tables."""
+        return {"store_ids": self.store_ids, "tickets": self.tickets, "sales": self.sales, "margin": self.margin,
+                "fans": self.fans, "calendar": self.calendar, "fatigue": self._stock,
+                "fatigue_days": np.array([float(self.params.fatigue_days)])}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], *, stores: pd.DataFrame, squads: pd.DataFrame,
+                    staff: pd.DataFrame, params: ModelParams = DEFAULT_PARAMS) -> "World":
+        """A world over stored arrays (:meth:`shared_arrays`; memory-mapped ones stay mapped)."""
+        ids = _sorted_ids(stores)
+        if not np.array_equal(np.asarray(arrays["store_ids"]), ids):
+            raise DataError("模拟器的数组和 stores 表不一致。请重新生成数据集(make data)。",
+                            "The simulator's arrays do not match the stores table. Rebuild the dataset (make data).")
+        world = cls._assemble(stores, squads, staff, arrays["tickets"], arrays["sales"], arrays["margin"],
+                              arrays["fans"], arrays["calendar"], params)
+        if float(np.asarray(arrays["fatigue_days"]).reshape(-1)[0]) == float(params.fatigue_days):
+            world._stock_cache = arrays["fatigue"]
+            world._stock_key = (id(world.calendar), params.fatigue_days)
+        return world
+
+    @classmethod
+    def _assemble(cls, stores: pd.DataFrame, squads: pd.DataFrame, staff: pd.DataFrame, tickets: np.ndarray,
+                  sales: np.ndarray, margin: np.ndarray, fans: np.ndarray, calendar: np.ndarray,
+                  params: ModelParams) -> "World":
+        """The world from its stores x days arrays and the small tables (per-store figures, squads, profit)."""
         _require(stores, "stores", ("store_id", "city", "monthly_rent_yuan"))
         _require(squads, "squads", ("squad_id", "store_id", "leader_staff_id", "size"))
         _require(staff, "staff", ("staff_id", "store_id", "capability"))
-        _require(daily_sales, "daily_sales", ("store_id", "date", "sales_yuan", "gross_margin_yuan", "tickets"))
-        _require(store_fans_monthly, "store_fans_monthly", ("store_id", "month", "tier", "fans"))
-
-        order = np.argsort(stores["store_id"].to_numpy())
+        order = np.argsort(stores["store_id"].to_numpy(), kind="stable")
         ids = stores["store_id"].to_numpy().astype(np.int64)[order]
         city = stores["city"].to_numpy().astype(object)[order]
         rent = stores["monthly_rent_yuan"].to_numpy().astype(float)[order]
         n = len(ids)
-
-        def pos_of(values: np.ndarray) -> np.ndarray:
-            v = np.asarray(values, dtype=np.int64)
-            p = np.searchsorted(ids, v)
-            p = np.clip(p, 0, max(n - 1, 0))
-            if n == 0 or not np.all(ids[p] == v):
-                raise DataError("数据中出现了 stores 表里没有的门店编号。请重新生成数据集(make data)。",
-                                "The data mentions store ids missing from the stores table. Rebuild the dataset.")
-            return p
-
-        # daily arrays
-        p = pos_of(daily_sales["store_id"].to_numpy())
-        d = day_index(daily_sales["date"].to_numpy()) if len(daily_sales) else np.zeros(0, np.int64)
-        ok = (d >= 0) & (d < N_DAYS)
-        p, d = p[ok], d[ok]
-        tickets = np.zeros((n, N_DAYS))
-        sales = np.zeros((n, N_DAYS))
-        margin = np.zeros((n, N_DAYS))
-        tickets[p, d] = daily_sales["tickets"].to_numpy().astype(float)[ok]
-        sales[p, d] = daily_sales["sales_yuan"].to_numpy().astype(float)[ok]
-        margin[p, d] = daily_sales["gross_margin_yuan"].to_numpy().astype(float)[ok]
         tot_t, tot_s, tot_m = tickets.sum(1), sales.sum(1), margin.sum(1)
         open_days = np.maximum((tickets > 0).sum(1), 1)
         ticket_size = np.where(tot_t > 0, tot_s / np.maximum(tot_t, 1), 15.0)
@@ -127,15 +152,7 @@ class World:
         both_open = (sales[:, 7:] > 0) & (sales[:, :-7] > 0)
         cnt = np.maximum(both_open.sum(1), 1)
         sales_sigma = np.sqrt((np.where(both_open, diffs, 0.0) ** 2).sum(1) / cnt / 2.0)
-
-        # fans
-        fans = np.zeros((n, 12, len(TIERS)))
-        if len(store_fans_monthly):
-            fp = pos_of(store_fans_monthly["store_id"].to_numpy())
-            month = pd.to_datetime(store_fans_monthly["month"]).dt.month.to_numpy() - 1
-            tier = store_fans_monthly["tier"].map({t: i for i, t in enumerate(TIERS)}).to_numpy()
-            good = ~pd.isna(tier)
-            fans[fp[good], month[good], tier[good].astype(int)] = store_fans_monthly["fans"].to_numpy()[good]
+        del diffs, both_open
 
         # squads and leaders
         sq = squads.sort_values("squad_id")
@@ -147,7 +164,7 @@ class World:
         capability = np.zeros(n)
         squad_size = np.zeros(n)
         if len(sq):
-            sp = pos_of(squad_store)
+            sp = _positions(ids, squad_store)
             store_squad[sp] = np.arange(len(sq))
             capability[sp] = np.clip(leader_cap, 0.0, 1.0)
             squad_size[sp] = sq["size"].to_numpy().astype(float)
@@ -155,23 +172,18 @@ class World:
         # profit: "少将连长" needs a store that makes money
         staff_count = np.zeros(n)
         if len(staff):
-            st_p = pos_of(staff["store_id"].to_numpy())
-            np.add.at(staff_count, st_p, 1.0)
+            np.add.at(staff_count, _positions(ids, staff["store_id"].to_numpy()), 1.0)
         monthly_margin = tot_m / open_days * 30.0
         monthly_profit = monthly_margin - rent - staff_count * params.staff_cost_yuan_month
         ratio = np.where(monthly_margin > 0, monthly_profit / np.maximum(monthly_margin, 1e-9), -1.0)
         support = np.clip(params.profit_floor + (1 - params.profit_floor) * ratio / params.profit_full_ratio,
                           params.profit_floor, 1.0)
 
-        world = cls(store_ids=ids, city=city, tickets=tickets, sales=sales, margin=margin, fans=fans,
-                    ticket_size=ticket_size, margin_rate=margin_rate, mean_tickets=mean_tickets,
-                    sales_sigma=sales_sigma, squad_ids=squad_ids, squad_home=squad_store,
-                    store_squad=store_squad, capability=capability, squad_size=squad_size,
-                    monthly_profit=monthly_profit, profit_support=support,
-                    calendar=np.zeros((n, N_DAYS), dtype=np.int16), params=params)
-        if scenes is not None and len(scenes):
-            world.calendar = world.scene_calendar(scenes)
-        return world
+        return cls(store_ids=ids, city=city, tickets=tickets, sales=sales, margin=margin, fans=fans,
+                   ticket_size=ticket_size, margin_rate=margin_rate, mean_tickets=mean_tickets,
+                   sales_sigma=sales_sigma, squad_ids=squad_ids, squad_home=squad_store,
+                   store_squad=store_squad, capability=capability, squad_size=squad_size,
+                   monthly_profit=monthly_profit, profit_support=support, calendar=calendar, params=params)
 
     # ------------------------------------------------------------------ lookups
     @property
@@ -294,6 +306,51 @@ class World:
         day = np.clip(np.asarray(launch_day, dtype=np.int64), 0, N_DAYS - 1)
         month = np.maximum(MONTH_OF_DAY[day] - 1, 0)
         return self.fans[pos, month]
+
+
+def _sorted_ids(stores: pd.DataFrame) -> np.ndarray:
+    _require(stores, "stores", ("store_id", "city", "monthly_rent_yuan"))
+    return np.sort(stores["store_id"].to_numpy().astype(np.int64), kind="stable")
+
+
+def _positions(ids: np.ndarray, values: Any) -> np.ndarray:
+    """Positions of store ids in the sorted ``ids`` (a DataError for an id that is not there)."""
+    n = len(ids)
+    v = np.asarray(values, dtype=np.int64)
+    p = np.clip(np.searchsorted(ids, v), 0, max(n - 1, 0))
+    if n == 0 or not np.all(ids[p] == v):
+        if n == 0 and len(v) == 0:
+            return p
+        raise DataError("数据中出现了 stores 表里没有的门店编号。请重新生成数据集(make data)。",
+                        "The data mentions store ids missing from the stores table. Rebuild the dataset.")
+    return p
+
+
+def _daily_arrays(ids: np.ndarray, daily_sales: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stores x days tickets, sales and gross margin (zero where a store has no row)."""
+    n = len(ids)
+    p = _positions(ids, daily_sales["store_id"].to_numpy())
+    d = day_index(daily_sales["date"].to_numpy()) if len(daily_sales) else np.zeros(0, np.int64)
+    ok = (d >= 0) & (d < N_DAYS)
+    p, d = p[ok], d[ok]
+    out = []
+    for col in ("tickets", "sales_yuan", "gross_margin_yuan"):
+        a = np.zeros((n, N_DAYS))
+        a[p, d] = daily_sales[col].to_numpy().astype(float)[ok]
+        out.append(a)
+    return out[0], out[1], out[2]
+
+
+def _fans_array(ids: np.ndarray, store_fans_monthly: pd.DataFrame) -> np.ndarray:
+    """Stores x 12 months x tiers: fans at each month end."""
+    fans = np.zeros((len(ids), 12, len(TIERS)))
+    if len(store_fans_monthly):
+        fp = _positions(ids, store_fans_monthly["store_id"].to_numpy())
+        month = pd.to_datetime(store_fans_monthly["month"]).dt.month.to_numpy() - 1
+        tier = store_fans_monthly["tier"].map({t: i for i, t in enumerate(TIERS)}).to_numpy()
+        good = ~pd.isna(tier)
+        fans[fp[good], month[good], tier[good].astype(int)] = store_fans_monthly["fans"].to_numpy()[good]
+    return fans
 
 
 def fatigue_stock(calendar: np.ndarray, fatigue_days: float) -> np.ndarray:

@@ -23,7 +23,7 @@ from o2o.widgets.base import (
     safe,
     tr,
 )
-from o2o.widgets.figure import figure
+from o2o.widgets.figure import figure, fit_width
 
 FIVE_W = ("Who", "What", "Way", "Why", "Worth")
 FIVE_W_ZH = {"Who": "谁主导", "What": "怎么做", "Way": "谁传播", "Why": "为何传播", "Worth": "效果评估"}
@@ -77,6 +77,9 @@ class FiveWDashboard(Panel):
         # the figure is built on the first scene shown: a page without it loads and answers
         # sooner (plotly's front-end code is large), and there is nothing to draw before
         self._fig = None
+        # ... but its plain plotly object is made now: the first one a process makes loads plotly's
+        # validators (≈ 0.5 s), which would otherwise be paid by the visitor's first click
+        self._fig_spec: go.Figure | None = self._figure_spec()
         self._build_playback()
         self._scores_html = FrozenHTML(layout={"width": "430px"})
         self._feedback_html = FrozenHTML()
@@ -89,6 +92,12 @@ class FiveWDashboard(Panel):
     # ------------------------------------------------------------------ builders
 
     def _build_figure(self) -> None:
+        self._fig = figure(self._fig_spec if self._fig_spec is not None else self._figure_spec())
+        self._fig_spec = None
+        fit_width(self._fig, 760)
+
+    def _figure_spec(self) -> go.Figure:
+        """The figure as a plain plotly object (the widget is made from it on the first scene)."""
         fig = make_subplots(rows=1, cols=2, column_widths=[0.42, 0.58], horizontal_spacing=0.12,
                             specs=[[{"type": "polar"}, {"type": "xy"}]])
         theta = list(FIVE_W) + [FIVE_W[0]]
@@ -105,10 +114,10 @@ class FiveWDashboard(Panel):
                           row=1, col=2)
         fig.add_trace(go.Scatter(x=[], y=[], mode="markers", marker={"size": 10, "color": "#101828"},
                                  showlegend=False, name="today"), row=1, col=2)
-        fig.update_layout(height=380, width=760, margin={"l": 40, "r": 20, "t": 60, "b": 40},
+        fig.update_layout(height=380, margin={"l": 40, "r": 20, "t": 60, "b": 40},
                           polar={"radialaxis": {"range": [0, 100], "tickvals": [20, 40, 60, 80, 100]}},
                           legend={"orientation": "h", "y": -0.15})
-        self._fig = figure(fig)
+        return fig
 
     def _build_playback(self) -> None:
         self._day_spec = FieldSpec("day", "第几天", "Day", "int", lo=1, hi=MAX_DAYS)

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from o2o.errors import DataError
 from o2o.i18n import label
 from o2o.widgets import geo
-from o2o.widgets.figure import figure
+from o2o.widgets.figure import figure, fit_width
 from o2o.widgets.base import (
     FieldSpec,
     FrozenHBox,
@@ -108,8 +108,9 @@ class StoreNetwork(Panel):
                                      hovertemplate="%{text}<extra></extra>", text=[], name=""))
         self._city_names = names
         self._fig = figure(data=traces)
+        fit_width(self._fig, 940)
         self._fig.update_layout(
-            width=940, height=720, margin={"l": 10, "r": 10, "t": 50, "b": 10}, plot_bgcolor="white",
+            height=720, margin={"l": 10, "r": 10, "t": 50, "b": 10}, plot_bgcolor="white",
             legend={"orientation": "h", "y": 0.02, "x": 0.02},
             xaxis={"visible": False, "range": [109.6, 117.4], "constrain": "domain"},
             yaxis={"visible": False, "range": [20.1, 25.7], "scaleanchor": "x", "scaleratio": geo.aspect_ratio(),
