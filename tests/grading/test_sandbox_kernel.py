@@ -110,3 +110,30 @@ def test_the_replica_replays_cells_and_serves_calls(tmp_path) -> None:
     finally:
         rep.shutdown()
     assert rep.proc is not None and rep.proc.poll() is not None
+
+
+def test_a_stopped_replica_leaves_no_open_pipe_behind(tmp_path) -> None:
+    """Its pipes are closed at shutdown: left to the garbage collector, their ResourceWarning would land on
+    the stderr of whichever trusted test runs then (in a later notebook of the batch) and fail it."""
+    import gc
+    import warnings
+
+    from o2o.grading.replica import Replica
+
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    os.chmod(tmp_path, 0o755)
+    os.chmod(stage, 0o755)
+    box = Sandbox(uid=SANDBOX_UID_BASE + 92, runtime_dir=tmp_path / "rt", limits=Limits(cell_timeout_s=5))
+    rep = Replica(box, stage)
+    rep.ran("def double(x):\n    return 2 * x")
+    try:
+        assert rep.call("double", (21,), {}) == 42
+    finally:
+        rep.shutdown()
+    assert rep.proc is not None and rep.proc.stdin.closed and rep.proc.stdout.closed
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del rep
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]

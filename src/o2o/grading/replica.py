@@ -14,6 +14,7 @@ way over the runner's stdin and stdout; replies are bounded and decoded by :mod:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import selectors
@@ -128,6 +129,7 @@ class Replica:
             except RuntimeError:
                 if self.retried:
                     raise
+                self.shutdown()
                 self.retried, self.broken = True, False
                 self.proc, self.done = None, 0
                 reply = self._serve(name, payload)
@@ -185,6 +187,7 @@ class Replica:
             raise
         if type(reply) is not str:
             self.broken = True
+            self.shutdown()
             raise RuntimeError("replica stopped")
         return reply
 
@@ -193,6 +196,12 @@ class Replica:
             self.proc.kill()  # bwrap: the sandbox dies with it (--die-with-parent inside)
         if self.proc is not None:
             self.proc.wait(10)
+            # closed here, not left to the garbage collector: its ResourceWarning could land on the stderr
+            # of whatever trusted test runs then, and fail that test
+            for pipe in (self.proc.stdin, self.proc.stdout):
+                if pipe is not None:
+                    with contextlib.suppress(OSError):
+                        pipe.close()
         shutil.rmtree(self.sandbox.runtime_dir, ignore_errors=True)
 
 
