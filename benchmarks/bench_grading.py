@@ -1,12 +1,18 @@
 """Class grading: ``o2o grade`` (parallel, sandboxed) against sequential ``nbgrader autograde``.
 
-The same 40-student class of the demo assignment (tests/fixtures/grading/course: full, blank and
-partly right submissions, cycling) is graded twice in the same run, each in its own copy of the
-course: once by one ``nbgrader autograde demo`` process (sequential, nbgrader as it ships) and once
-by ``o2o grade demo`` (long-lived workers, ipc kernels, bubblewrap sandbox included). The grades of
-every student and every cell must be identical; the ratio of wall times is the result.
+Two classes, each graded twice in the same run, each time in its own copy of the course: once by one
+``nbgrader autograde`` process (sequential, nbgrader as it ships) and once by ``o2o grade`` (watchdog
+pool of long-lived workers, ipc kernels, bubblewrap sandbox, bounded JSON codec, sealed calls):
 
-    python benchmarks/bench_grading.py [--students 40] [--workers N]
+* ``demo``: 40 students of the demo assignment (tests/fixtures/grading/course: full, blank and partly
+  right submissions, cycling);
+* ``m3-scenes``: 20 students of the real assignment (full, one answer wrong, blank, cycling), every
+  kernel loading the default dataset.
+
+The grades of every student and every cell must be identical; the ratio of wall times is the result.
+The machine's load average is recorded before and after each class.
+
+    python benchmarks/bench_grading.py [--students 40] [--real-students 20] [--workers N]
 """
 
 from __future__ import annotations
@@ -34,61 +40,106 @@ def env() -> dict[str, str]:
     return e
 
 
-def run(args: list[str], cwd: Path) -> float:
+def run(args: list[str], cwd: Path, extra: dict[str, str] | None = None) -> float:
     t = time.perf_counter()
-    r = subprocess.run(args, cwd=cwd, env=env(), capture_output=True, text=True)
+    r = subprocess.run(args, cwd=cwd, env={**env(), **(extra or {})}, capture_output=True, text=True)
     if r.returncode != 0:
         raise SystemExit(f"{args} failed:\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}")
     return time.perf_counter() - t
 
 
-def scores(course: Path) -> dict[str, dict[str, float]]:
+def scores(course: Path, assignment: str) -> dict[str, dict[str, float]]:
     from nbgrader.api import Gradebook
 
     out = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        for sub in gb.assignment_submissions("demo"):
+        for sub in gb.assignment_submissions(assignment):
             out[sub.student_id] = {g.name: g.auto_score for nb in sub.notebooks for g in nb.grades}
     return out
+
+
+def loadavg() -> str:
+    return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def demo_class(tmp: Path, students: int) -> Path:
+    """A copy of the demo course with ``students`` submissions."""
+    base = tmp / "demo"
+    shutil.copytree(FIXTURE, base)
+    run([sys.executable, "-m", "nbgrader", "generate_assignment", "demo", "--force"], base)
+    release = json.loads((base / "release" / "demo" / "demo.ipynb").read_text(encoding="utf-8"))
+    full = answers_of(json.loads((base / "source" / "demo" / "demo.ipynb").read_text(encoding="utf-8")))
+    variants = [{}, {"q_top": WRONG["q_top"]}, {"q_double": WRONG["q_double"], "q_cost": WRONG["q_cost"]}, None]
+    for i in range(students):
+        v = variants[i % len(variants)]
+        nb = release if v is None else fill(release, {**full, **v})
+        d = base / "submitted" / f"student{i:02d}" / "demo"
+        d.mkdir(parents=True)
+        (d / "demo.ipynb").write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    return base
+
+
+def real_class(tmp: Path, assignment: str, students: int) -> Path:
+    """A course root (the repository's course/ configuration points at it) with ``students`` submissions."""
+    base = tmp / assignment
+    shutil.copytree(ROOT / "assignments" / "source" / assignment, base / "source" / assignment)
+    run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"], ROOT / "course",
+        {"O2O_COURSE_ROOT": str(base)})
+    for nb_path in sorted((base / "release" / assignment).glob("*.ipynb")):
+        release = json.loads(nb_path.read_text(encoding="utf-8"))
+        answers = answers_of(json.loads((base / "source" / assignment / nb_path.name).read_text(encoding="utf-8")))
+        first = sorted(answers)[0]
+        wrong = {first: f"{answers[first].split(chr(10))[0].split('=')[0].strip()} = -1"}
+        variants = [answers, {**answers, **wrong}, None]
+        for i in range(students):
+            v = variants[i % len(variants)]
+            d = base / "submitted" / f"student{i:02d}" / assignment
+            d.mkdir(parents=True, exist_ok=True)
+            nb = release if v is None else fill(release, v)
+            (d / nb_path.name).write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    return base
+
+
+def compare(name: str, assignment: str, base: Path, students: int, workers: int | None, real: bool) -> dict:
+    seq, par = base.parent / f"{name}-sequential", base.parent / f"{name}-parallel"
+    shutil.copytree(base, seq)
+    shutil.copytree(base, par)
+    load_before = loadavg()
+    if real:
+        course = ROOT / "course"
+        t_seq = run([sys.executable, "-m", "nbgrader", "autograde", assignment], course, {"O2O_COURSE_ROOT": str(seq)})
+        cmd = [sys.executable, "-m", "o2o", "grade", assignment, "--course-dir", str(course), "--no-progress"]
+        penv = {"O2O_COURSE_ROOT": str(par)}
+    else:
+        t_seq = run([sys.executable, "-m", "nbgrader", "autograde", assignment], seq)
+        cmd = [sys.executable, "-m", "o2o", "grade", assignment, "--course-dir", str(par), "--no-progress"]
+        penv = {}
+    if workers:
+        cmd += ["--workers", str(workers)]
+    t_par = run(cmd, ROOT if real else par, penv)
+    a, b = scores(seq, assignment), scores(par, assignment)
+    return {"class": name, "students": students, "cores": os.cpu_count(), "workers": workers or os.cpu_count(),
+            "nbgrader_autograde_s": round(t_seq, 2), "o2o_grade_s": round(t_par, 2),
+            "speedup": round(t_seq / t_par, 2), "identical_grades": a == b and len(a) == students,
+            "load_average_before": load_before, "load_average_after": loadavg()}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--students", type=int, default=40)
+    ap.add_argument("--real-students", type=int, default=20)
     ap.add_argument("--workers", type=int, default=None)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-grading-"))
     try:
-        base = tmp / "base"
-        shutil.copytree(FIXTURE, base)
-        run([sys.executable, "-m", "nbgrader", "generate_assignment", "demo", "--force"], base)
-        release = json.loads((base / "release" / "demo" / "demo.ipynb").read_text(encoding="utf-8"))
-        full = answers_of(json.loads((base / "source" / "demo" / "demo.ipynb").read_text(encoding="utf-8")))
-        variants = [{}, {"q_top": WRONG["q_top"]}, {"q_double": WRONG["q_double"], "q_cost": WRONG["q_cost"]}, None]
-        for i in range(args.students):
-            v = variants[i % len(variants)]
-            nb = release if v is None else fill(release, {**full, **v})
-            d = base / "submitted" / f"student{i:02d}" / "demo"
-            d.mkdir(parents=True)
-            (d / "demo.ipynb").write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
-        seq, par = tmp / "sequential", tmp / "parallel"
-        shutil.copytree(base, seq)
-        shutil.copytree(base, par)
-        t_seq = run([sys.executable, "-m", "nbgrader", "autograde", "demo"], seq)
-        cmd = [sys.executable, "-m", "o2o", "grade", "demo", "--course-dir", str(par), "--no-progress"]
-        if args.workers:
-            cmd += ["--workers", str(args.workers)]
-        t_par = run(cmd, par)
-        a, b = scores(seq), scores(par)
-        identical = a == b and len(a) == args.students
-        result = {"students": args.students, "cores": os.cpu_count(), "workers": args.workers or os.cpu_count(),
-                  "nbgrader_autograde_s": round(t_seq, 2), "o2o_grade_s": round(t_par, 2),
-                  "speedup": round(t_seq / t_par, 2), "identical_grades": identical}
-        print(json.dumps(result, indent=1))
+        results = [compare("demo", "demo", demo_class(tmp, args.students), args.students, args.workers, False),
+                   compare("m3-scenes", "m3-scenes", real_class(tmp, "m3-scenes", args.real_students),
+                           args.real_students, args.workers, True)]
+        print(json.dumps(results, indent=1))
         out = Path(os.environ.get("O2O_BENCH_RESULTS", ROOT / "benchmarks" / "results"))
         out.mkdir(parents=True, exist_ok=True)
-        (out / "grading.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
-        if not identical:
+        (out / "grading.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+        if not all(r["identical_grades"] for r in results):
             raise SystemExit("grades differ between nbgrader autograde and o2o grade")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lab": ("o2o.lab", "以中文界面打开课程 / open the course in JupyterLab (Chinese UI)"),
     "app": ("o2o.apps.commands", "用 Voila 提供交互应用 / serve the Voila apps"),
     "grade": ("o2o.grading.commands", "并行、沙箱化地自动评分全班作业 / autograde a class in parallel, sandboxed"),
+    "collect": ("o2o.grading.commands", "不跟随链接地收取学生提交(nbgrader collect)/ collect submissions, never following links"),
     "bundle": ("o2o.grading.commands", "生成发给学生的课程包 / build the student bundle"),
     "hub": ("o2o.hub.commands", "一期课程的 JupyterHub:启动、名单、备份 / a cohort's JupyterHub: start, roster, backup"),
     "variant": ("o2o.casegen.variant_commands", "每位学生自己的数据版本 / per-student data variants"),

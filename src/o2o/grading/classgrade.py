@@ -9,9 +9,10 @@ one transaction per student, and the ``autograded/`` folder, one atomic director
 from __future__ import annotations
 
 import datetime as _dt
-import multiprocessing as mp
+import functools
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -21,9 +22,12 @@ from typing import Any, Iterable
 from o2o.data.variants import ENV_SECRET_FILE, read_secret
 from o2o.errors import GradingError
 
+from . import supervise
 from .feedback import sanitize_notebook
 from .gradebook_io import backup, sqlite_path, write_student
+from .inert import inert, valid_unicode
 from .sandbox import Limits, assert_hidden, check_sandbox, default_readonly_paths
+from .screen import copy_tree
 from .spec import build_specs, spec_to_dict
 from .worker import StudentResult, WorkerConfig, grade_submission, init_worker
 
@@ -51,8 +55,8 @@ class Summary:
         label = {"graded": "已评分 graded", "repaired": "已修复 repaired", "failed": "失败 failed"}
         for r in sorted(self.rows, key=lambda r: r.student):
             score = "-" if r.score is None else f"{r.score:g}/{r.max_score:g}"
-            notes = "; ".join(dict.fromkeys(r.flags)) or ""
-            lines.append(f"{r.student:<18} {label[r.status]:<14} {score:>12}  {notes}")
+            notes = inert("; ".join(dict.fromkeys(r.flags)), limit=2000)
+            lines.append(f"{inert(r.student, 60):<18} {label[r.status]:<14} {score:>12}  {notes}")
         n_ok = sum(r.status != "failed" for r in self.rows)
         lines.append("-" * len(head))
         lines.append(f"共 {len(self.rows)} 名学生,评分 {n_ok},失败 {len(self.rows) - n_ok};用时 {self.seconds:.1f} 秒。"
@@ -101,9 +105,9 @@ def dataset_dir() -> Path | None:
 def _students(coursedir: Any, assignment: str, only: Iterable[str] | None) -> list[tuple[str, str]]:
     base = Path(coursedir.root) / coursedir.submitted_directory
     found = []
-    for d in sorted(base.glob("*")) if base.is_dir() else []:
+    for d in sorted(base.glob("*")) if _real_dir(base) else []:
         sub = d / assignment
-        if d.is_dir() and sub.is_dir():
+        if _real_dir(d) and (sub.is_symlink() or sub.exists()):
             found.append((d.name, str(sub)))
     if only:
         wanted = set(only)
@@ -113,6 +117,31 @@ def _students(coursedir: Any, assignment: str, only: Iterable[str] | None) -> li
                                f"no submission found for: {', '.join(sorted(unknown))}")
         found = [f for f in found if f[0] in wanted]
     return found
+
+
+def _real_dir(p: Path) -> bool:
+    """A folder that is not a link (lstat, never followed)."""
+    try:
+        return stat.S_ISDIR(os.lstat(p).st_mode)
+    except OSError:
+        return False
+
+
+def _screen_all(jobs: list[tuple[str, str]], runtime: Path) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+    """Copy each submission's plain files into the private runtime folder; the grader reads only the copies."""
+    screened, notes = [], {}
+    base = runtime / "submitted"
+    base.mkdir(mode=0o700)
+    for i, (student, submitted) in enumerate(jobs):
+        dest = base / f"s{i}"
+        try:
+            got = copy_tree(submitted, dest, skip=(".ipynb_checkpoints",))
+            notes[student] = [f"{zh} / {en}" for zh, en in got.notes()]
+        except OSError:
+            dest.mkdir(mode=0o700, exist_ok=True)
+            notes[student] = ["提交的文件夹是链接或无法读取,已拒绝 / the submission folder is a link or unreadable; refused"]
+        screened.append((student, str(dest)))
+    return screened, notes
 
 
 def _write_autograded(coursedir: Any, assignment: str, student: str, submitted: str,
@@ -132,7 +161,7 @@ def _write_autograded(coursedir: Any, assignment: str, student: str, submitted: 
             shutil.copyfile(src, tmp / rel)
     for nbr in result.notebooks:
         if nbr.notebook is not None:
-            safe = sanitize_notebook(json.loads(json.dumps(nbr.notebook)), release_sources.get(nbr.name, {}))
+            safe = valid_unicode(sanitize_notebook(json.loads(json.dumps(nbr.notebook)), release_sources.get(nbr.name, {})))
             (tmp / f"{nbr.name}.ipynb").write_text(json.dumps(safe, ensure_ascii=False, indent=1), encoding="utf-8")
     old = None
     if dest.exists():
@@ -199,22 +228,28 @@ def grade_class(assignment: str, course_dir: Path | str = ".", workers: int | No
     late = AssignLatePenalties(config=cfg)
     rows: list[StudentRow] = []
     max_score = sum(c.points or 0 for s in specs.values() for c in s.cells if c.kind in ("test", "manual"))
-    submitted_of = dict(jobs)
-    ctx = mp.get_context("fork")
-    counter = ctx.Value("i", 0)
     wcfg = WorkerConfig(0, str(runtime), limits, [str(p) for p in readonly], env,
                         {k: spec_to_dict(v) for k, v in specs.items()}, str(release_dir),
                         _ignore_pattern(cfg), read_secret(secret_file) if secret_file else None)
+    # a notebook's kernel and, when its tests call student functions, its replica
+    deadline = len(specs) * (2 * (limits.notebook_timeout_s + limits.startup_timeout_s) + 60) + 60
     try:
         from tqdm import tqdm
 
+        jobs, notes = _screen_all(jobs, runtime)
+        submitted_of = dict(jobs)
         bar = tqdm(total=len(jobs), desc=f"评分 {assignment}", unit="人", disable=not progress, file=sys.stderr)
-        with Gradebook(db_url, coursedir.course_id) as gb, ctx.Pool(n, initializer=_init, initargs=(wcfg, counter)) as pool:
-            for res in pool.imap_unordered(grade_submission, jobs):
-                rows.append(_record(gb, coursedir, assignment, res, submitted_of[res.student], late,
-                                    release_sources, max_score))
+        with Gradebook(db_url, coursedir.course_id) as gb:
+            for res in supervise.run(jobs, n, functools.partial(_init, wcfg), grade_submission, deadline):
+                if isinstance(res, supervise.Failure):
+                    student = res.job[0]
+                    rows.append(StudentRow(student, "failed", None, max_score, notes[student] + [f"{res.zh} / {res.en}"]))
+                else:
+                    student = res.student
+                    rows.append(_record(gb, coursedir, assignment, res, submitted_of[student], late,
+                                        release_sources, max_score, notes[student]))
                 bar.update(1)
-                bar.set_postfix_str(res.student)
+                bar.set_postfix_str(inert(student, 40))
         bar.close()
     finally:
         shutil.rmtree(runtime, ignore_errors=True)
@@ -254,30 +289,31 @@ def resolve_course_dir(course_dir: Path | str | None) -> Path:
     return here
 
 
-def _init(cfg: WorkerConfig, counter: Any) -> None:
-    with counter.get_lock():
-        counter.value += 1
-        cfg.index = counter.value
+def _init(cfg: WorkerConfig, index: int) -> None:
+    cfg.index = index
     init_worker(cfg)
 
 
 def _record(gb: Any, coursedir: Any, assignment: str, res: StudentResult, submitted: str, late: Any,
-            release_sources: dict[str, dict[str, str]], max_score: float) -> StudentRow:
-    flags = [f.text() for f in res.flags]
+            release_sources: dict[str, dict[str, str]], max_score: float, notes: list[str]) -> StudentRow:
+    flags = notes + [f.text() for f in res.flags]
     if res.error is not None:
-        return StudentRow(res.student, "failed", None, max_score, flags + [f"内部错误 internal error: {res.error.splitlines()[-1]}"], res.seconds)
+        return StudentRow(res.student, "failed", None, max_score,
+                          flags + [f"内部错误 internal error: {inert(res.error.splitlines()[-1])}"], res.seconds)
     try:
         timestamp = coursedir.get_existing_timestamp(submitted)
     except Exception:
         timestamp = None
         flags.append("提交时间无法读取 / unreadable timestamp.txt")
     try:
+        for nb in res.notebooks:  # unpaired surrogates cannot be stored as UTF-8: escaped, like in the summary
+            nb.notebook = valid_unicode(nb.notebook)
         scores = write_student(gb, assignment, res.student, {nb.name: nb.notebook for nb in res.notebooks},
                                timestamp, late)
         _write_autograded(coursedir, assignment, res.student, submitted, res, release_sources)
     except Exception as e:  # the student's previous grades stay as they were (transaction rolled back)
         return StudentRow(res.student, "failed", None, max_score,
-                          flags + [f"写入成绩库失败 gradebook write failed: {type(e).__name__}: {e}"], res.seconds)
+                          flags + [f"写入成绩库失败 gradebook write failed: {type(e).__name__}: {inert(e)}"], res.seconds)
     status = "repaired" if flags else "graded"
     return StudentRow(res.student, status, sum(scores.values()), max_score, flags, res.seconds)
 

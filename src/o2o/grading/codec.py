@@ -1,11 +1,15 @@
-"""Move values out of an untrusted kernel as plain data.
+"""Move values out of an untrusted kernel as plain data, and rebuild them strictly on the trusted side.
 
-The kernel side (:data:`KERNEL_SOURCE`) turns a value into JSON with exact type tags; the grader side
-(:func:`decode`) rebuilds it strictly. Only exact built-in types, numpy numbers and arrays of
-non-object dtype, and pandas objects (through Arrow IPC) cross. Everything else - including an
-``int`` subclass or an object whose ``__eq__`` always returns True - arrives as :class:`Opaque`, which
-fails every comparison a test makes. Student functions arrive as :class:`Callable` markers that the
-evaluator turns into proxies calling back into the sandbox with data arguments.
+The kernel side (:data:`KERNEL_SOURCE`, in :mod:`o2o.grading.codec_kernel`) turns a value into JSON
+with exact type tags. The grader side never parses a binary container the student could craft
+(no Arrow, no pickle, no offsets): :func:`decode_text` refuses a reply that is too long or holds too
+many JSON tokens *before* parsing it, :func:`decode` rebuilds values from an explicit schema with a
+depth limit, an element budget and a dtype allow-list. Only exact built-in types, numpy numbers and
+arrays of non-object dtype, and pandas Series/DataFrames whose index and columns use allowed dtypes
+cross. Everything else - an ``int`` subclass, an object whose ``__eq__`` always returns True, a
+malformed or oversized reply - arrives as :class:`Opaque`, which fails every comparison a test makes.
+A decoding failure never carries the received bytes into a message: :class:`Opaque` names only a
+fixed reason.
 
 Whatever the student's code does to the kernel, the worst it can achieve is to choose the data that
 comes out - the same power it has by assigning a variable.
@@ -13,118 +17,28 @@ comes out - the same power it has by assigning a variable.
 
 from __future__ import annotations
 
+import ast
 import base64
 import datetime as _dt
 import json
 import math
+import re
 from typing import Any
 
-MAX_BYTES = 50_000_000
+import numpy as np
+import pandas as pd
+
+from .codec_kernel import KERNEL_SOURCE as _KERNEL_SOURCE
+
+MAX_TEXT = 8_000_000  # characters of one reply from the kernel, checked before parsing
+MAX_TOKENS = 1_000_000  # JSON separators and brackets in one reply, counted before parsing
+MAX_ELEMENTS = 1_000_000  # values rebuilt from one reply
 MAX_DEPTH = 40
 
-# Runs inside the student's kernel. Self-contained: one function, bound under a private name.
-KERNEL_SOURCE = r'''
-def __o2o_encode(value, _depth=0, _budget=[0]):
-    import base64, json, math, types, datetime
-    import sys
-    if _depth == 0:
-        _budget[0] = 0
-    if _depth > 40:
-        return {"t": "opaque", "type": "too-deep"}
-    t = type(value)
-    if value is None:
-        return {"t": "none"}
-    if t is bool:
-        return {"t": "bool", "v": value}
-    if t is int:
-        return {"t": "int", "v": str(value)}
-    if t is float:
-        return {"t": "float", "v": repr(value)}
-    if t is complex:
-        return {"t": "complex", "v": [repr(value.real), repr(value.imag)]}
-    if t is str:
-        _budget[0] += len(value)
-        if _budget[0] > 50_000_000:
-            raise MemoryError("too big")
-        return {"t": "str", "v": value}
-    if t is bytes:
-        _budget[0] += len(value)
-        return {"t": "bytes", "v": base64.b64encode(value).decode()}
-    if t in (list, tuple, set, frozenset):
-        items = list(value)
-        if t in (set, frozenset):
-            try:
-                items = sorted(items, key=repr)
-            except Exception:
-                pass
-        return {"t": t.__name__, "v": [__o2o_encode(x, _depth + 1) for x in items]}
-    if t is dict:
-        return {"t": "dict", "v": [[__o2o_encode(k, _depth + 1), __o2o_encode(v, _depth + 1)] for k, v in value.items()]}
-    if t is datetime.date:
-        return {"t": "date", "v": value.isoformat()}
-    if t is datetime.datetime and value.tzinfo is None:
-        return {"t": "datetime", "v": value.isoformat()}
-    if t is types.ModuleType:
-        return {"t": "module", "v": value.__name__}
-    if t in (types.FunctionType, types.BuiltinFunctionType, types.MethodType, functools_partial()):
-        return {"t": "callable"}
-    np = sys.modules.get("numpy")
-    if np is not None:
-        if isinstance(value, np.generic) and t.__module__ == "numpy" and value.dtype.kind in "biufcmMU?":
-            return {"t": "npscalar", "dtype": value.dtype.str, "v": base64.b64encode(value.tobytes()).decode()}
-        if t is np.ndarray and value.dtype.kind in "biufcmM?":
-            data = np.ascontiguousarray(value).tobytes()
-            _budget[0] += len(data)
-            if _budget[0] > 50_000_000:
-                raise MemoryError("too big")
-            return {"t": "ndarray", "dtype": value.dtype.str, "shape": list(value.shape),
-                    "v": base64.b64encode(data).decode()}
-    pd = sys.modules.get("pandas")
-    if pd is not None and t in (pd.DataFrame, pd.Series, pd.Timestamp):
-        if t is pd.Timestamp:
-            return {"t": "timestamp", "v": value.isoformat()}
-        import pyarrow as pa
-        is_series = t is pd.Series
-        frame = value.to_frame(name="__o2o_series__") if is_series else value
-        table = pa.Table.from_pandas(frame, preserve_index=True)
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, table.schema) as w:
-            w.write_table(table)
-        data = sink.getvalue().to_pybytes()
-        _budget[0] += len(data)
-        if _budget[0] > 50_000_000:
-            raise MemoryError("too big")
-        out = {"t": "series" if is_series else "frame", "v": base64.b64encode(data).decode()}
-        if is_series:
-            out["name"] = __o2o_encode(value.name, _depth + 1)
-        return out
-    return {"t": "opaque", "type": getattr(t, "__qualname__", "?")}
-
-def functools_partial():
-    import functools
-    return functools.partial
-
-def __o2o_dump(names):
-    import json
-    g = globals()
-    out = {}
-    for n in names:
-        if n not in g:
-            out[n] = {"t": "missing"}
-            continue
-        try:
-            out[n] = __o2o_encode(g[n])
-        except BaseException as e:
-            out[n] = {"t": "opaque", "type": "error"}
-    return json.dumps(out)
-
-def __o2o_call(name, payload):
-    import json
-    args, kwargs = json.loads(payload)
-    f = globals()[name]
-    result = f(*[__o2o_decode(a) for a in args], **{k: __o2o_decode(v) for k, v in kwargs.items()})
-    return json.dumps(__o2o_encode(result))
-'''
+NUMERIC = frozenset({"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+                     "float32", "float64"})
+TIMES = re.compile(r"^(datetime|timedelta)64\[(s|ms|us|ns)\]$")
+NP_DTYPE = re.compile(r"^[<>|=]?([biufcmM?]\d*(\[(s|ms|us|ns|D)\])?|U\d{1,5})$")
 
 
 class Opaque:
@@ -166,86 +80,225 @@ class ModuleRef:
         self.name = name
 
 
-_ALLOWED_DTYPE_KINDS = set("biufcmM?")
+#: Opaque reasons that mean "the reply was malformed or too large" (as opposed to "not plain data")
+REFUSED_NAMES = frozenset({"invalid", "element budget exceeded"})
 
 
-def decode(obj: Any, depth: int = 0) -> Any:
-    """Strictly rebuild a value encoded by the kernel side. Unknown shapes become :class:`Opaque`."""
-    if depth > MAX_DEPTH or not isinstance(obj, dict) or not isinstance(obj.get("t"), str):
-        return Opaque("invalid")
-    t = obj["t"]
-    v = obj.get("v")
+class Refused(ValueError):
+    """The reply breaks the format; the message is fixed text, never the received bytes."""
+
+
+class _Budget:
+    def __init__(self, n: int) -> None:
+        self.left = n
+
+    def spend(self, n: int) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise Refused("element budget exceeded")
+
+
+# A fixed type name for Opaque: the kernel's own name only when it is a short identifier.
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,60}$")
+
+
+def _opaque_name(obj: dict[str, Any]) -> str:
+    name = obj.get("type")
+    return name if isinstance(name, str) and _NAME.match(name) else "invalid"
+
+
+def decode(obj: Any, depth: int = 0, budget: _Budget | None = None) -> Any:
+    """Strictly rebuild a value encoded by the kernel side. Unknown or malformed shapes become :class:`Opaque`."""
+    budget = budget or _Budget(MAX_ELEMENTS)
     try:
-        if t == "none":
-            return None
-        if t == "bool" and type(v) is bool:
-            return v
-        if t == "int" and type(v) is str and len(v) < 5000:
-            return int(v)
-        if t == "float" and type(v) is str:
-            return float(v)
-        if t == "complex":
-            return complex(float(v[0]), float(v[1]))
-        if t == "str" and type(v) is str:
-            return v
-        if t == "bytes":
-            return base64.b64decode(v)
-        if t in ("list", "tuple", "set", "frozenset") and type(v) is list:
-            items = [decode(x, depth + 1) for x in v]
-            return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[t](items)
-        if t == "dict" and type(v) is list:
-            return {decode(k, depth + 1): decode(x, depth + 1) for k, x in v}
-        if t == "date":
-            return _dt.date.fromisoformat(v)
-        if t == "datetime":
-            return _dt.datetime.fromisoformat(v)
-        if t == "missing":
-            return Missing()
-        if t == "callable":
-            return CallableRef()
-        if t == "module" and type(v) is str:
-            return ModuleRef(v)
-        if t in ("npscalar", "ndarray"):
-            import numpy as np
-
-            dtype = np.dtype(str(obj["dtype"]))
-            if dtype.kind not in _ALLOWED_DTYPE_KINDS and not (t == "npscalar" and dtype.kind == "U"):
-                return Opaque("numpy-object")
-            raw = base64.b64decode(v)
-            if t == "npscalar":
-                return np.frombuffer(raw, dtype=dtype)[0]
-            shape = tuple(int(s) for s in obj["shape"])
-            return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
-        if t == "timestamp":
-            import pandas as pd
-
-            return pd.Timestamp(v)
-        if t in ("frame", "series"):
-            import pandas as pd
-            import pyarrow as pa
-
-            table = pa.ipc.open_stream(base64.b64decode(v)).read_all()
-            frame = table.to_pandas()
-            if t == "series":
-                s = frame["__o2o_series__"]
-                s.name = decode(obj.get("name"), depth + 1)
-                return s
-            return frame
-    except Exception:
+        return _decode(obj, depth, budget)
+    except Refused as e:
+        return Opaque(str(e) if budget.left < 0 else "invalid")
+    except Exception:  # any malformed field: a fixed reason, never the data
         return Opaque("invalid")
-    return Opaque(str(obj.get("type", t)))
 
 
-def decode_json(text: str) -> Any:
-    if len(text) > MAX_BYTES * 2:
-        return Opaque("too-big")
-    return json.loads(text)
+def _decode(obj: Any, depth: int, budget: _Budget) -> Any:
+    if depth > MAX_DEPTH or type(obj) is not dict or type(obj.get("t")) is not str:
+        return Opaque("invalid")
+    budget.spend(1)
+    t, v = obj["t"], obj.get("v")
+    if t == "none":
+        return None
+    if t == "bool" and type(v) is bool:
+        return v
+    if t == "int" and type(v) is str and len(v) < 4000:
+        return int(v)
+    if t == "float" and type(v) is str and len(v) < 40:
+        return float(v)
+    if t == "complex" and type(v) is list and len(v) == 2 and all(type(x) is str and len(x) < 40 for x in v):
+        return complex(float(v[0]), float(v[1]))
+    if t == "str" and type(v) is str:
+        return v
+    if t == "bytes" and type(v) is str:
+        return base64.b64decode(v, validate=True)
+    if t in ("list", "tuple", "set", "frozenset") and type(v) is list:
+        budget.spend(len(v))
+        items = [decode(x, depth + 1, budget) for x in v]
+        return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[t](items)
+    if t == "dict" and type(v) is list:
+        budget.spend(len(v))
+        out = {}
+        for pair in v:
+            if type(pair) is not list or len(pair) != 2:
+                raise Refused("pair")
+            out[decode(pair[0], depth + 1, budget)] = decode(pair[1], depth + 1, budget)
+        return out
+    if t in ("date", "datetime", "timestamp") and type(v) is str and len(v) < 40:
+        return {"date": _dt.date.fromisoformat, "datetime": _dt.datetime.fromisoformat, "timestamp": pd.Timestamp}[t](v)
+    if t == "missing":
+        return Missing()
+    if t == "callable":
+        return CallableRef()
+    if t == "module" and type(v) is str and _NAME.match(v):
+        return ModuleRef(v)
+    if t in ("npscalar", "ndarray"):
+        return _numpy(obj, budget)
+    if t == "series":
+        index = _index(obj.get("index"), depth, budget)
+        data = _column(obj.get("data"), budget)
+        if len(data) != len(index):
+            raise Refused("length")
+        return pd.Series(data, index=index, name=decode(obj.get("name"), depth + 1, budget), copy=False)
+    if t == "frame":
+        return _frame(obj, depth, budget)
+    return Opaque(_opaque_name(obj))
+
+
+def _numpy(obj: dict[str, Any], budget: _Budget) -> Any:
+    code, v = obj.get("dtype"), obj.get("v")
+    if type(code) is not str or not NP_DTYPE.match(code) or type(v) is not str:
+        return Opaque("numpy-object")
+    dtype = np.dtype(code)
+    raw = base64.b64decode(v, validate=True)
+    if obj["t"] == "npscalar":
+        if len(raw) != dtype.itemsize:
+            raise Refused("size")
+        return np.frombuffer(raw, dtype=dtype)[0]
+    shape = obj.get("shape")
+    if type(shape) is not list or len(shape) > 32 or not all(type(s) is int and 0 <= s for s in shape):
+        raise Refused("shape")
+    n = math.prod(shape)
+    if dtype.kind == "U" or n * dtype.itemsize != len(raw):
+        raise Refused("size")
+    budget.spend(n // 8)
+    return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+
+
+def _column(col: Any, budget: _Budget) -> Any:
+    """One column: an allowed dtype and a list of JSON scalars of exactly the types that dtype holds."""
+    if type(col) is not dict or type(col.get("dtype")) is not str or type(col.get("v")) is not list:
+        raise Refused("column")
+    dtype, v = col["dtype"], col["v"]
+    budget.spend(len(v))
+    if dtype in NUMERIC:
+        kind = np.dtype(dtype).kind
+        ok = {"b": (bool,), "i": (int,), "u": (int,), "f": (int, float)}[kind]
+        if not all(type(x) in ok for x in v):
+            raise Refused("values")
+        return np.array(v, dtype=dtype)
+    if TIMES.match(dtype):
+        if not all(type(x) is int for x in v):
+            raise Refused("values")
+        return np.array(v, dtype="int64").view(dtype)
+    if dtype == "object":
+        if not all(x is None or type(x) in (str, int, bool) or (type(x) is float and x == x) for x in v):
+            raise Refused("values")
+        out = np.empty(len(v), dtype=object)
+        out[:] = v
+        return out
+    if dtype == "str":
+        storage, na = col.get("storage"), col.get("na")
+        if storage not in ("python", "pyarrow") or na not in ("NA", "nan") or not all(x is None or type(x) is str for x in v):
+            raise Refused("values")
+        return pd.array(v, dtype=pd.StringDtype(storage=storage, na_value=pd.NA if na == "NA" else np.nan))
+    if dtype == "category":
+        cats = _column(col.get("categories"), budget)
+        if type(col.get("ordered")) is not bool or not all(type(c) is int and -1 <= c < len(cats) for c in v):
+            raise Refused("values")
+        return pd.Categorical.from_codes(v, categories=pd.Index(cats), ordered=col["ordered"])
+    raise Refused("dtype")
+
+
+def _index(obj: Any, depth: int, budget: _Budget) -> pd.Index:
+    if type(obj) is not dict:
+        raise Refused("index")
+    kind = obj.get("kind")
+    if kind == "range":
+        r = obj.get("v")
+        if type(r) is not list or len(r) != 3 or not all(type(x) is int for x in r) or r[2] == 0:
+            raise Refused("range")
+        idx = pd.RangeIndex(*r)
+        budget.spend(len(idx))
+        return pd.RangeIndex(*r, name=decode(obj.get("name"), depth + 1, budget))
+    if kind == "index":
+        return pd.Index(_column(obj.get("data"), budget), name=decode(obj.get("name"), depth + 1, budget), copy=False)
+    if kind == "multi":
+        levels, names = obj.get("levels"), obj.get("names")
+        if type(levels) is not list or type(names) is not list or not 0 < len(levels) == len(names) <= 16:
+            raise Refused("multi")
+        arrays = [_column(lv, budget) for lv in levels]
+        return pd.MultiIndex.from_arrays(arrays, names=[decode(n, depth + 1, budget) for n in names])
+    raise Refused("index")
+
+
+def _frame(obj: dict[str, Any], depth: int, budget: _Budget) -> pd.DataFrame:
+    index = _index(obj.get("index"), depth, budget)
+    columns = _index(obj.get("columns"), depth, budget)
+    data = obj.get("data")
+    if type(data) is not list or len(data) != len(columns):
+        raise Refused("columns")
+    cols = [_column(c, budget) for c in data]
+    if any(len(c) != len(index) for c in cols):
+        raise Refused("length")
+    frame = pd.DataFrame({i: c for i, c in enumerate(cols)}, index=index, copy=False)
+    frame.columns = columns
+    return frame
+
+
+def _count_tokens(text: str) -> int:
+    return text.count(",") + text.count("[") + text.count("{") + text.count(":")
+
+
+def decode_text(text: Any) -> Any:
+    """Parse one JSON reply from the kernel within the limits; raise :class:`Refused` (fixed text) otherwise."""
+    if type(text) is not str:
+        raise Refused("not text")
+    if len(text) > MAX_TEXT:
+        raise Refused("reply too long")
+    if _count_tokens(text) > MAX_TOKENS:
+        raise Refused("too many values")
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise Refused("malformed reply") from None
+
+
+_REPR = re.compile(r"^'[ -~]*'$|^\"[ -~]*\"$")
+
+
+def unrepr(text: Any) -> str:
+    """The string behind IPython's ``text/plain`` of a ``str`` (printable ASCII only, bounded, literal only)."""
+    if type(text) is not str or len(text) > 2 * MAX_TEXT + 2 or not _REPR.match(text):
+        raise Refused("reply is not a string literal")
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        raise Refused("reply is not a string literal") from None
+    if type(value) is not str:
+        raise Refused("reply is not a string literal")
+    return value
 
 
 def host_encode(value: Any) -> Any:
     """Encode an argument on the trusted side with the same format (for calls into the kernel)."""
     ns: dict[str, Any] = {}
-    exec(compile(KERNEL_SOURCE, "<o2o-codec>", "exec"), ns)
+    exec(compile(_KERNEL_SOURCE, "<o2o-codec>", "exec"), ns)
     return ns["__o2o_encode"](value)
 
 
@@ -253,4 +306,4 @@ def is_finite_number(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
-KERNEL_SOURCE += "\nfrom o2o.grading.codec import decode as __o2o_decode\n"
+KERNEL_SOURCE = _KERNEL_SOURCE + "\nfrom o2o.grading.codec import decode as __o2o_decode\n"

@@ -32,6 +32,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     g.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
     g.set_defaults(func=_grade)
 
+    c = subparsers.add_parser("collect", help="不跟随链接地收取交换目录里的提交(nbgrader collect)/ collect submissions without following links")
+    c.add_argument("assignment", help="作业名 / assignment id")
+    c.add_argument("--course-dir", default=".", help="nbgrader 课程目录(含 nbgrader_config.py)/ course directory")
+    c.add_argument("--exchange-root", default=None, help="交换目录(默认取自课程配置)/ exchange root (default: from the course configuration)")
+    c.add_argument("--nbgrader-arg", dest="nbgrader_args", action="append", default=[], metavar="OPTION",
+                   help="传给 nbgrader collect 的参数,可重复,例如 --nbgrader-arg=--update / an nbgrader collect option (repeatable)")
+    c.set_defaults(func=_collect)
+
     b = subparsers.add_parser("bundle", help="生成发给学生的课程包 / build the student bundle")
     b.add_argument("--out", default="dist/student-bundle", help="输出目录 / output directory")
     b.add_argument("--course-dir", default=None, help="nbgrader 课程目录(默认 assignments/)/ course directory")
@@ -69,6 +77,19 @@ def _grade(args: argparse.Namespace) -> int:
                           limits=limits, progress=not args.no_progress)
     print(summary.table())
     return 0 if all(r.status != "failed" for r in summary.rows) else 1
+
+
+def _collect(args: argparse.Namespace) -> int:
+    # lazy: `o2o grade` and `o2o bundle` share this module and never need the collector (CLI start-up)
+    from .classgrade import resolve_course_dir  # lazy: as above
+    from .collect import collect  # lazy: as above
+
+    refused, offered = collect(args.assignment, resolve_course_dir(args.course_dir), args.exchange_root, args.nbgrader_args)
+    for line in refused:
+        print(line)
+    print(f"已交给 nbgrader collect 的提交 {len(offered)} 份,拒绝的文件 {len(refused)} 个。"
+          f" / {len(offered)} submissions handed to nbgrader collect, {len(refused)} files refused.")
+    return 0
 
 
 def _bundle(args: argparse.Namespace) -> int:

@@ -16,11 +16,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import zmq
 from jupyter_client import KernelManager
 
 from .sandbox import Limits, Sandbox
 
 TRUNCATED_ZH = "…… 输出过长,已截断 / output truncated ……"
+
+#: Largest message the grader accepts from a kernel; zmq drops a larger one before it is read into memory.
+MAX_MESSAGE_BYTES = 48 * 1024**2
+_CONTEXTS: dict[int, zmq.Context] = {}
+
+
+def bounded_context() -> zmq.Context:
+    """A zmq context of this process whose sockets refuse messages over :data:`MAX_MESSAGE_BYTES`."""
+    ctx = _CONTEXTS.get(os.getpid())
+    if ctx is None:
+        ctx = zmq.Context()
+        ctx.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        _CONTEXTS[os.getpid()] = ctx
+    return ctx
 
 
 class _SandboxKM(KernelManager):
@@ -69,7 +84,7 @@ class SandboxedKernel:
             os.chown(rt, sandbox.uid, sandbox.uid)
         os.chmod(rt, 0o755)
         km = _SandboxKM(kernel_name="python3", transport="ipc", ip=str(rt / "k"),
-                        connection_file=str(rt / "kernel.json"))
+                        connection_file=str(rt / "kernel.json"), context=bounded_context())
         km.sandbox = sandbox
         km.staging_dir = staging_dir
         self.km = km
@@ -79,7 +94,7 @@ class SandboxedKernel:
 
     def start(self) -> None:
         self.km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        kc = self.km.client()
+        kc = self.km.client(context=bounded_context())
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=self.limits.startup_timeout_s)

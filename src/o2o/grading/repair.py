@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .inert import inert
+from .screen import Unsafe, read_bounded
 from .spec import CellSpec, NotebookSpec
 from .trusted import strip_hidden
 
@@ -43,20 +45,24 @@ def flag(code: str, zh: str, en: str) -> Flag:
 
 def read_notebook(path: Path) -> tuple[dict[str, Any] | None, list[Flag]]:
     """Parse a submitted notebook without trusting it; None when it cannot be used at all."""
+    name = inert(path.name)
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, 50_000_000)
+    except Unsafe as e:
+        if str(e) == "too_big":
+            return None, [flag("too_big", f"{name} 过大", f"{name} is too large")]
+        return None, [flag("refused", f"{name} 不是普通文件(链接、设备或管道),已拒绝",
+                           f"{name} is not a plain file (link, device or FIFO); refused")]
     except OSError:
-        return None, [flag("missing", f"缺少笔记本 {path.name}", f"notebook {path.name} is missing")]
-    if len(raw) > 50_000_000:
-        return None, [flag("too_big", f"{path.name} 过大", f"{path.name} is too large")]
+        return None, [flag("missing", f"缺少笔记本 {name}", f"notebook {name} is missing")]
     try:
         nb = json.loads(raw.decode("utf-8", errors="replace"))
     except ValueError:
-        return None, [flag("corrupt_json", f"{path.name} 不是有效的 JSON,按空白作业评分",
-                           f"{path.name} is not valid JSON; graded as blank")]
+        return None, [flag("corrupt_json", f"{name} 不是有效的 JSON,按空白作业评分",
+                           f"{name} is not valid JSON; graded as blank")]
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list) or nb.get("nbformat") != 4:
-        return None, [flag("corrupt_nb", f"{path.name} 不是 nbformat 4 笔记本,按空白作业评分",
-                           f"{path.name} is not an nbformat 4 notebook; graded as blank")]
+        return None, [flag("corrupt_nb", f"{name} 不是 nbformat 4 笔记本,按空白作业评分",
+                           f"{name} is not an nbformat 4 notebook; graded as blank")]
     return nb, []
 
 
@@ -140,8 +146,8 @@ def repair(nb: dict[str, Any] | None, spec: NotebookSpec) -> tuple[dict[str, Any
             changed.add(rec)
             continue
         if gid is not None:
-            flags.append(flag("unknown_id", f"未知的 grade id {gid!s:.40}:当作普通单元格",
-                              f"unknown grade id {gid!s:.40}: treated as a plain cell"))
+            flags.append(flag("unknown_id", f"未知的 grade id {inert(gid, 40)}:当作普通单元格",
+                              f"unknown grade id {inert(gid, 40)}: treated as a plain cell"))
         buckets.setdefault(current, []).append(cell)
 
     for gid in sorted(changed, key=order.get):

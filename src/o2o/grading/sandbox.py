@@ -52,6 +52,7 @@ class Limits:
     nofile: int = 256
     work_tmpfs_bytes: int = 256 * 1024**2
     tmp_tmpfs_bytes: int = 64 * 1024**2
+    shm_bytes: int = 64 * 1024**2  # SysV shared memory of the sandbox's IPC namespace, and /dev/shm (POSIX)
     cell_output_bytes: int = 200_000
     notebook_output_bytes: int = 2_000_000
     startup_timeout_s: float = 60.0
@@ -140,6 +141,11 @@ _LAUNCHER = (
 
 WORKDIR = "/home/student/work"
 
+# Runs as root in the sandbox's own IPC namespace (never the host's): one segment at most shm_bytes,
+# all segments together at most shm_bytes (shmall counts pages), 16 segments; refuses to start otherwise.
+_SHM_LIMITS = ('echo "$1" > /proc/sys/kernel/shmmax && echo "$2" > /proc/sys/kernel/shmall'
+               ' && echo 16 > /proc/sys/kernel/shmmni || exit 97; shift 2; exec "$@"')
+
 
 @dataclass
 class Sandbox:
@@ -151,7 +157,8 @@ class Sandbox:
     readonly_paths: list[Path] = field(default_factory=default_readonly_paths)
     env: dict[str, str] = field(default_factory=dict)
 
-    def command(self, connection_file: str, staging_dir: Path | None) -> list[str]:
+    def command(self, connection_file: str, staging_dir: Path | None, program: str | None = None) -> list[str]:
+        """The sandboxed command of a kernel (``connection_file``), or of the Python ``program`` when given."""
         bw = bwrap_path() or "bwrap"
         lim = self.limits
         args: list[str] = [bw]
@@ -174,7 +181,7 @@ class Sandbox:
             args += ["--ro-bind" if mode == "ro" else "--bind", src, dest]
         args += self._parents("/home/student/work", made)
         args += ["--perms", "0777", "--size", str(lim.work_tmpfs_bytes), "--tmpfs", WORKDIR]
-        args += ["--proc", "/proc", "--dev", "/dev"]
+        args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(lim.shm_bytes), "--tmpfs", "/dev/shm"]
         args += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
         args += ["--hostname", "sandbox", "--die-with-parent", "--new-session"]
         args += ["--chdir", WORKDIR, "--clearenv"]
@@ -200,7 +207,9 @@ class Sandbox:
         for k, v in env.items():
             args += ["--setenv", k, v]
         if os.geteuid() == 0:
-            args += ["--", shutil.which("setpriv") or "/usr/bin/setpriv",
+            # still root inside the new IPC namespace: bound its SysV shared memory, then drop to the student uid
+            args += ["--", "/bin/sh", "-c", _SHM_LIMITS, "sh", str(lim.shm_bytes), str(max(1, lim.shm_bytes // 4096))]
+            args += [shutil.which("setpriv") or "/usr/bin/setpriv",
                      "--reuid", str(self.uid), "--regid", str(self.uid), "--clear-groups",
                      "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
         else:
@@ -209,7 +218,7 @@ class Sandbox:
         args += [shutil.which("prlimit") or "/usr/bin/prlimit",
                  f"--as={lim.memory_bytes}", f"--nproc={lim.nproc}", f"--fsize={lim.file_bytes}",
                  f"--nofile={lim.nofile}", "--core=0", "--"]
-        args += [sys.executable, "-c", _LAUNCHER, connection_file]
+        args += [sys.executable, "-c", program] if program else [sys.executable, "-c", _LAUNCHER, connection_file]
         return args
 
     @staticmethod

@@ -7,13 +7,10 @@ graded notebooks and flags); the main process writes the gradebook.
 
 from __future__ import annotations
 
-import ast
-import json
 import os
 import shutil
 import tempfile
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +19,7 @@ from ..data.variants import ENV_KEY, variant_key
 from . import codec
 from .feedback import sanitize_output
 from .kernel import SandboxedKernel
+from .replica import Replica
 from .repair import Flag, flag, read_notebook, repair
 from .sandbox import SANDBOX_UID_BASE, Limits, Sandbox, default_readonly_paths
 from .spec import NotebookSpec, spec_from_dict
@@ -76,12 +74,17 @@ def init_worker(cfg: WorkerConfig) -> None:
     _STATE["count"] = 0
 
 
-def _sandbox(cfg: WorkerConfig) -> Sandbox:
-    rt = Path(cfg.runtime_base) / f"w{cfg.index}"
+#: the replica runs as a uid of its own: the visible kernel's processes never count against its limits
+REPLICA_UID_OFFSET = 500
+
+
+def _sandbox(cfg: WorkerConfig, suffix: str = "") -> Sandbox:
+    rt = Path(cfg.runtime_base) / f"w{cfg.index}{suffix}"
+    uid = SANDBOX_UID_BASE + cfg.index + (REPLICA_UID_OFFSET if suffix else 0)
     env = dict(cfg.env)
     if _STATE.get("variant_key"):
         env[ENV_KEY] = _STATE["variant_key"]  # the student's key only, never the course secret
-    return Sandbox(uid=SANDBOX_UID_BASE + cfg.index, runtime_dir=rt, limits=cfg.limits,
+    return Sandbox(uid=uid, runtime_dir=rt, limits=cfg.limits,
                    readonly_paths=[Path(p) for p in cfg.readonly_paths], env=env)
 
 
@@ -136,8 +139,8 @@ def grade_submission(job: tuple[str, str]) -> StudentResult:
         if extras and res.notebooks:
             res.notebooks[0].flags.append(flag("extra_notebook", f"多余的笔记本已忽略:{', '.join(sorted(extras))}",
                                                f"extra notebooks ignored: {', '.join(sorted(extras))}"))
-    except Exception:  # pragma: no cover - reported in the summary, the batch goes on
-        res.error = traceback.format_exc(limit=5)
+    except BaseException as e:  # noqa: BLE001 - SystemExit included: reported in the summary, the batch goes on
+        res.error = f"{type(e).__name__}"
     res.seconds = time.monotonic() - t0
     return res
 
@@ -169,11 +172,12 @@ def _stage(cfg: WorkerConfig, submitted: Path) -> Path:
 
 
 class _Bridge:
-    """Calls from the trusted evaluator into the sandboxed kernel."""
+    """Values fetched by the trusted evaluator from the visible kernel (calls go to the replica)."""
 
     def __init__(self, kernel: SandboxedKernel) -> None:
         self.kernel = kernel
         self.ready = False
+        self.refused = False  # a reply broke the format (crafted by the student's code); flagged
 
     def _ensure(self) -> None:
         if not self.ready:
@@ -188,22 +192,28 @@ class _Bridge:
         v = r.user_expressions.get("v", {})
         if r.status != "ok" or v.get("status") != "ok":
             raise RuntimeError("extraction failed")
-        text = ast.literal_eval(v["data"]["text/plain"])
-        if not isinstance(text, str):
-            raise RuntimeError("extraction failed")
-        return codec.decode_json(text)
+        data = v.get("data") if isinstance(v.get("data"), dict) else {}
+        try:
+            return codec.decode_text(codec.unrepr(data.get("text/plain")))
+        except codec.Refused:
+            self.refused = True
+            raise
+
+    def _decode(self, obj: Any) -> Any:
+        value = codec.decode(obj)
+        if isinstance(value, codec.Opaque) and value.type_name in codec.REFUSED_NAMES:
+            self.refused = True
+        return value
 
     def fetch(self, names: list[str]) -> dict[str, Any]:
         if not self.kernel.alive():
             raise RuntimeError("kernel gone")
         raw = self._expr(f"__o2o_dump({names!r})")
         if not isinstance(raw, dict):
+            self.refused = True
             raise RuntimeError("bad reply")
-        return {n: codec.decode(raw.get(n)) for n in names}
+        return {n: self._decode(raw.get(n)) for n in names}
 
-    def call(self, name: str, args: tuple, kwargs: dict) -> Any:
-        payload = json.dumps([[codec.host_encode(a) for a in args], {k: codec.host_encode(v) for k, v in kwargs.items()}])
-        return codec.decode(self._expr(f"__o2o_call({name!r}, {payload!r})"))
 
 
 def grade_notebook(cfg: WorkerConfig, spec: NotebookSpec, path: Path, submitted: Path) -> NotebookResult:
@@ -212,13 +222,14 @@ def grade_notebook(cfg: WorkerConfig, spec: NotebookSpec, path: Path, submitted:
     flags += more
     stage = _stage(cfg, submitted)
     kernel = SandboxedKernel(_sandbox(cfg), staging_dir=stage)
+    replica = Replica(_sandbox(cfg, "c"), stage)
     try:
         try:
             kernel.start()
         except Exception as e:
             flags.append(flag("kernel_start", f"沙箱内核无法启动:{type(e).__name__}", f"sandbox kernel failed to start: {type(e).__name__}"))
         bridge = _Bridge(kernel)
-        evaluator = TrustedEvaluator(bridge.fetch, bridge.call, timeout_s=min(cfg.limits.cell_timeout_s, 60),
+        evaluator = TrustedEvaluator(bridge.fetch, replica.call, timeout_s=min(cfg.limits.cell_timeout_s, 60),
                                      ignore_pattern=cfg.ignore_pattern)
         stopped = False
         specs = spec.by_id()
@@ -234,6 +245,7 @@ def grade_notebook(cfg: WorkerConfig, spec: NotebookSpec, path: Path, submitted:
             run_src = strip_hidden(cell["source"]) if kind == "test" else cell["source"]
             if kernel.alive() and not stopped:
                 r = kernel.run(run_src)
+                replica.ran(run_src)
                 outputs, status = r.outputs, r.status
                 cell["execution_count"] = r.execution_count
                 if status in ("timeout", "dead"):
@@ -250,8 +262,12 @@ def grade_notebook(cfg: WorkerConfig, spec: NotebookSpec, path: Path, submitted:
             if kind == "test":
                 outputs = _test_outputs(outputs, verdict)
             cell["outputs"] = outputs
+        if bridge.refused or replica.refused:
+            flags.append(flag("refused_reply", "沙箱返回的数据不符合格式(可能被改写),已拒绝,相关测试不得分",
+                              "a reply from the sandbox broke the format (rewritten?); refused, its tests score nothing"))
     finally:
         kernel.shutdown()
+        replica.shutdown()
         shutil.rmtree(stage, ignore_errors=True)
     return NotebookResult(spec.name, nb, flags)
 
