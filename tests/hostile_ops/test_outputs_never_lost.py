@@ -185,3 +185,47 @@ def test_data_docs_never_overwrites_a_users_file(user_folder, tmp_path):
     for _ in range(2):  # a new file, then its own earlier version: both written
         assert run_o2o("data", "docs", "--out", str(fresh)).returncode == 0
     assert fresh.read_text(encoding="utf-8").startswith("# 数据字典")
+
+
+class _CourseDir:
+    """The one method of nbgrader's CourseDirectory that writing an autograded folder uses."""
+
+    autograded_directory = "autograded"
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def format_path(self, kind: str, student: str, assignment: str) -> str:
+        return str(self.root / kind / student / assignment)
+
+
+def _graded_once(tmp_path: Path):
+    from o2o.grading.worker import NotebookResult, StudentResult
+
+    submitted = tmp_path / "submitted" / "stu01" / "ps1"
+    submitted.mkdir(parents=True)
+    (submitted / "ps1.ipynb").write_text("{}", encoding="utf-8")
+    (submitted / "data.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    nb = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    return submitted, StudentResult("stu01", [NotebookResult("ps1", nb)])
+
+
+def test_regrading_never_deletes_an_instructors_files_in_the_autograded_folder(tmp_path):
+    """`o2o grade` again: a folder holding only grading's own files is replaced; one with other files is kept."""
+    from o2o.grading.classgrade import _write_autograded
+
+    course = _CourseDir(tmp_path)
+    submitted, result = _graded_once(tmp_path)
+    dest = tmp_path / "autograded" / "stu01" / "ps1"
+    assert _write_autograded(course, "ps1", "stu01", str(submitted), result, {}) == []
+    assert sorted(p.name for p in dest.iterdir()) == ["data.csv", "ps1.ipynb"]
+    assert _write_autograded(course, "ps1", "stu01", str(submitted), result, {}) == []  # own files: replaced
+    assert sorted(p.name for p in dest.parent.iterdir()) == ["ps1"]
+
+    (dest / "批注.txt").write_text("助教的批注 / a TA's notes", encoding="utf-8")
+    before = snapshot(dest)
+    notes = _write_autograded(course, "ps1", "stu01", str(submitted), result, {})
+    kept = [p for p in dest.parent.iterdir() if p.name.startswith("ps1.replaced-")]
+    assert len(kept) == 1 and snapshot(kept[0]) == before, "the old folder is kept byte for byte"
+    assert len(notes) == 1 and kept[0].name in notes[0] and "kept as" in notes[0]
+    assert sorted(p.name for p in dest.iterdir()) == ["data.csv", "ps1.ipynb"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import json
 import os
 import shutil
 import stat
@@ -144,9 +145,24 @@ def _screen_all(jobs: list[tuple[str, str]], runtime: Path) -> tuple[list[tuple[
     return screened, notes
 
 
+def _files(folder: Path) -> set[Path]:
+    return {f.relative_to(folder) for f in folder.rglob("*") if f.is_file() or f.is_symlink()}
+
+
+def _foreign_files(old: Path, new: Path) -> list[Path]:
+    """Files in a previous autograded folder that grading does not write (someone's notes, say)."""
+    written = _files(new)
+    return sorted(f for f in _files(old)
+                  if f not in written and f.suffix != ".ipynb" and ".ipynb_checkpoints" not in f.parts)
+
+
 def _write_autograded(coursedir: Any, assignment: str, student: str, submitted: str,
-                      result: StudentResult, release_sources: dict[str, dict[str, str]]) -> None:
-    import json
+                      result: StudentResult, release_sources: dict[str, dict[str, str]]) -> list[str]:
+    """Write the student's autograded folder (temporary sibling, then rename); return notes for the summary.
+
+    A previous folder holding only what grading writes is replaced; one that also holds other files
+    is never deleted: it is kept beside the new one under ``<name>.replaced-<time>`` and the summary says so.
+    """
 
     dest = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -163,15 +179,22 @@ def _write_autograded(coursedir: Any, assignment: str, student: str, submitted: 
         if nbr.notebook is not None:
             safe = valid_unicode(sanitize_notebook(json.loads(json.dumps(nbr.notebook)), release_sources.get(nbr.name, {})))
             (tmp / f"{nbr.name}.ipynb").write_text(json.dumps(safe, ensure_ascii=False, indent=1), encoding="utf-8")
-    old = None
+    old, notes = None, []
     if dest.exists():
-        old = dest.with_name(f".{dest.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        dest.rename(old)
+        if _foreign_files(dest, tmp):
+            kept = dest.with_name(f"{dest.name}.replaced-{_dt.datetime.now():%Y%m%d-%H%M%S-%f}")
+            dest.rename(kept)
+            notes.append(f"之前的批改文件夹里有不是批改生成的文件,已原样保留在 {inert(kept.name, 120)} / "
+                         f"the previous autograded folder held files grading does not write; kept as {inert(kept.name, 120)}")
+        else:
+            old = dest.with_name(f".{dest.name}.old")  # the grader's own leftover name: safe to clear
+            if old.exists():
+                shutil.rmtree(old)
+            dest.rename(old)
     tmp.rename(dest)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+    return notes
 
 
 def grade_class(assignment: str, course_dir: Path | str = ".", workers: int | None = None,
@@ -310,12 +333,12 @@ def _record(gb: Any, coursedir: Any, assignment: str, res: StudentResult, submit
             nb.notebook = valid_unicode(nb.notebook)
         scores = write_student(gb, assignment, res.student, {nb.name: nb.notebook for nb in res.notebooks},
                                timestamp, late)
-        _write_autograded(coursedir, assignment, res.student, submitted, res, release_sources)
+        kept = _write_autograded(coursedir, assignment, res.student, submitted, res, release_sources)
     except Exception as e:  # the student's previous grades stay as they were (transaction rolled back)
         return StudentRow(res.student, "failed", None, max_score,
                           flags + [f"写入成绩库失败 gradebook write failed: {type(e).__name__}: {inert(e)}"], res.seconds)
     status = "repaired" if flags else "graded"
-    return StudentRow(res.student, status, sum(scores.values()), max_score, flags, res.seconds)
+    return StudentRow(res.student, status, sum(scores.values()), max_score, flags + kept, res.seconds)
 
 
 def _now() -> _dt.datetime:
