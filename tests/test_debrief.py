@@ -127,3 +127,13 @@ def test_debrief_notebook_runs_on_the_demo_class():
     assert result.ok, result.error
     assert "演示班级" in result.stdout
     assert result.mimetypes.count("application/vnd.plotly.v1+json") == 2
+
+
+def test_demo_class_never_replaces_a_real_gradebook(tmp_path, dataset, world):
+    """A folder whose gradebook.db the demo did not make is refused, byte for byte untouched."""
+    real = tmp_path / "course"
+    real.mkdir()
+    (real / "gradebook.db").write_bytes(b"a real cohort's grades")
+    with pytest.raises(GradingError, match="demo class"):
+        debrief.demo_class(real, ds=dataset, world=world, seed=7, kinds=("solution",))
+    assert (real / "gradebook.db").read_bytes() == b"a real cohort's grades"

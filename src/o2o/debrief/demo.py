@@ -16,10 +16,13 @@ from o2o.assignments import checks
 from o2o.assignments.catalog import marks, source_notebook
 from o2o.assignments.checks import AnswerError
 from o2o.assignments.plans import capstone_store
+from o2o.errors import GradingError
 from o2o.scenes import World
 
 from .gradebook import ClassCourse, _alembic_on_path
 
+
+DEMO_MARKER = ".o2o-demo-class"  # written into a demo class's folder; a rebuild checks it
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 _GIVEN = ("伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "杰", "涛", "明", "超", "霞", "平", "刚")
@@ -114,8 +117,13 @@ def demo_class(root: str | Path, ds: Any = None, world: Any = None, seed: int = 
 
     root.mkdir(parents=True, exist_ok=True)
     db = root / "gradebook.db"
-    if db.exists():
+    if db.exists():  # only a demo class this function made is rebuilt: a real course's gradebook is never touched
+        if not (root / DEMO_MARKER).is_file():
+            raise GradingError(f"{root} 里已有成绩库 gradebook.db,不是示例班级:请给示例班级换一个新文件夹。",
+                               f"{root} already holds a gradebook.db that is not a demo class's: "
+                               "give the demo class a new folder.")
         db.unlink()
+    (root / DEMO_MARKER).write_text("o2o.debrief.demo_class\n", encoding="utf-8")
     course = ClassCourse(root)
     with _alembic_on_path(), warnings.catch_warnings(), Gradebook(course.db_url) as gb:
         warnings.simplefilter("ignore")  # nbgrader's add_submission trips an SQLAlchemy autoflush warning
