@@ -60,8 +60,11 @@ hub: env data-ensure hub-proxy ## 为一期课程启动 JupyterHub(root;名单:o
 hub-proxy: $(CHP) ## 安装 JupyterHub 的代理(需要 Node.js 和 npm)/ install JupyterHub's proxy (needs Node.js and npm)
 
 $(CHP): hub-proxy/package.json hub-proxy/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "安装 Node.js 和 npm(Debian 软件包)/ installing Node.js and npm (Debian packages)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm git; fi
 	@if command -v npm >/dev/null 2>&1; then cd hub-proxy && npm ci --no-audit --no-fund && touch node_modules/.bin/configurable-http-proxy; \
-	else echo "没有 npm:课程服务器(make hub)和它的测试需要 Node.js 和 npm。 / npm is missing: the hub (make hub) and its test need Node.js and npm." >&2; fi
+	else echo "没有 npm:课程服务器(make hub)和它的测试需要 Node.js 和 npm;以 root 运行 make hub-proxy 会自动安装。 / npm is missing: the hub (make hub) and its test need Node.js and npm; run make hub-proxy as root to install them." >&2; fi
 
 frontend: ## 重新构建应用的页面脚本(需要 Node.js 和 npm)/ rebuild the apps' page script (needs Node.js and npm)
 	cd frontend && npm ci --no-audit --no-fund && node build.mjs
