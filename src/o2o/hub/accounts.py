@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from o2o.errors import HubError
-from o2o.hub import layout
+from o2o.hub import layout, lessons
 from o2o.hub.roster import Person
 from o2o.hub.settings import HubSettings
 
@@ -133,9 +133,7 @@ def add_student_records(people: list[Person], settings: HubSettings) -> int:
 
 
 def import_roster(people: list[Person], settings: HubSettings) -> dict[str, int]:
-    """Accounts, groups, roster record and student records for every person."""
-
-
+    """Accounts, groups, roster record, student records and lesson copies for every person."""
     require_root()
     ensure_group(settings.students_group)
     ensure_group(settings.instructors_group)
@@ -143,4 +141,5 @@ def import_roster(people: list[Person], settings: HubSettings) -> dict[str, int]
     layout.prepare(settings)
     save_roster(people, settings)
     students = add_student_records(people, settings)
-    return {"people": len(people), "created": created, "students": students}
+    copies = lessons.seed_copies([p.id for p in people if not p.is_instructor], settings)
+    return {"people": len(people), "created": created, "students": students, "copies": copies}

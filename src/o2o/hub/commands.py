@@ -20,7 +20,7 @@ DEFAULT_STATE = ".hub-state"
 CONFIG_FILE = Path(__file__).with_name("jupyterhub_config.py")
 # Options of `init`/`start` that map one-to-one onto HubSettings fields.
 _TUNABLE = {"ip": str, "port": int, "home_base": str, "students_group": str, "instructors_group": str,
-            "mem_limit_mb": int, "active_server_limit": int, "idle_timeout_s": int, "cull_every_s": int,
+            "mem_limit_mb": int, "active_server_limit": int, "concurrent_spawn_limit": int, "idle_timeout_s": int, "cull_every_s": int,
             "variant_secret_file": str}
 
 

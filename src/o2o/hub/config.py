@@ -157,7 +157,9 @@ def configure(c, settings: HubSettings) -> None:
     # A hub restart leaves the servers running; the new hub finds them again.
     c.JupyterHub.cleanup_servers = False
     c.JupyterHub.active_server_limit = settings.active_server_limit
-    c.JupyterHub.concurrent_spawn_limit = settings.concurrent_spawn_limit
+    c.JupyterHub.concurrent_spawn_limit = settings.spawn_limit
+    # a start refused by that limit asks the browser to come back in seconds, not JupyterHub's 30-60
+    c.JupyterHub.spawn_throttle_retry_range = (5, 15)
     c.JupyterHub.authenticator_class = "firstuseauthenticator.FirstUseAuthenticator"
     c.FirstUseAuthenticator.dbm_path = str(hub / "passwords.dbm")
     c.FirstUseAuthenticator.create_users = False
