@@ -210,3 +210,23 @@ def test_apps_service_oauth_handlers_live_under_its_prefix(monkeypatch):
     paths = [h[0] for h in provider.get_handlers()]
     assert "/services/o2o-apps/oauth_callback" in paths and all(p.startswith("/services/o2o-apps/") for p in paths)
     assert provider.hub_auth.access_scopes == {"access:services!service=o2o-apps"}
+
+
+def test_first_use_login_hashes_off_the_event_loop_and_keeps_its_rules(tmp_path):
+    import asyncio
+    from types import SimpleNamespace
+
+    from o2o.hub.login import CohortFirstUseAuthenticator
+
+    auth = CohortFirstUseAuthenticator(dbm_path=str(tmp_path / "pw.dbm"), check_passwords_on_startup=False,
+                                       min_password_length=8)
+    handler = SimpleNamespace()
+
+    def login(name: str, password: str):
+        return asyncio.run(auth.authenticate(handler, {"username": name, "password": password}))
+
+    assert login("s01", "short") is None and "at least 8" in handler.custom_login_error
+    assert login("s01", "first-password") == "s01"          # the first use sets it
+    assert login("s01", "another-password") is None
+    assert login("s01", "first-password") == "s01"
+    assert auth._stored("s02") is None and auth._stored("s01").startswith(b"$2")   # bcrypt, in the same store

@@ -3,11 +3,13 @@
 Components, all from JupyterHub's ecosystem:
 
 * proxy: configurable-http-proxy (Node, pinned in ``hub-proxy/package.json``);
-* login: ``firstuseauthenticator`` - each roster account sets its password at first
-  login; only roster accounts may log in (``create_users = False``);
+* login: ``firstuseauthenticator`` (its bcrypt off the event loop: :mod:`o2o.hub.login`) -
+  each roster account sets its password at first login; only roster accounts may log in
+  (``create_users = False``; every login checks the roster as it is now);
 * servers: ``LocalProcessSpawner`` - each server runs as the person's own Unix account,
   started through :mod:`o2o.hub.singleuser` (limits, lesson copy, role config);
-* services: ``jupyterhub-idle-culler``;
+* services: ``jupyterhub-idle-culler``, the apps (:mod:`o2o.hub.apps_service`), the roster's
+  API token (:mod:`o2o.hub.hubapi`);
 * state: SQLite database, cookie secret and password store in ``<state>/hub/``.
 """
 
@@ -192,7 +194,8 @@ def configure(c, settings: HubSettings) -> None:
     c.JupyterHub.concurrent_spawn_limit = settings.spawn_limit
     # a start refused by that limit asks the browser to come back in seconds, not JupyterHub's 30-60
     c.JupyterHub.spawn_throttle_retry_range = (5, 15)
-    c.JupyterHub.authenticator_class = "firstuseauthenticator.FirstUseAuthenticator"
+    # firstuseauthenticator, its bcrypt run off the hub's event loop (o2o.hub.login)
+    c.JupyterHub.authenticator_class = "o2o.hub.login.CohortFirstUseAuthenticator"
     c.FirstUseAuthenticator.dbm_path = str(hub / "passwords.dbm")
     c.FirstUseAuthenticator.create_users = False
     c.FirstUseAuthenticator.min_password_length = settings.min_password_length
