@@ -19,10 +19,10 @@ import pwd
 import sys
 from pathlib import Path
 
-from o2o.data.variants import read_secret, variant_key
-from o2o.errors import HubError
 from tornado import web
 
+from o2o.data.variants import read_secret, variant_key
+from o2o.errors import HubError
 from o2o.hub import hubapi, layout
 from o2o.hub.accounts import load_roster
 from o2o.hub.settings import HubSettings
