@@ -161,9 +161,14 @@ def services(settings: HubSettings) -> tuple[list[dict], list[dict]]:
         "cwd": str(apps_home),
         "command": [user_python(settings), "-m", "o2o.hub.apps_service", "--port", str(settings.port + 3),
                     "--ip", "127.0.0.1", "--no-preheat", "--max-kernels", "20"],
+        # The hub sets HOME to the account's own (`nobody`: /nonexistent); Jupyter's and IPython's
+        # folders are therefore named one by one, inside the service's home.
         "environment": {"HOME": str(apps_home), "O2O_DATA_DIR": str(settings.data_dir),
                         "JUPYTER_PATH": str(Path(sys.prefix) / "share" / "jupyter"),
-                        "JUPYTER_CONFIG_DIR": str(apps_home / ".jupyter"), "TMPDIR": str(apps_home / "tmp")},
+                        "JUPYTER_CONFIG_DIR": str(apps_home / ".jupyter"), "TMPDIR": str(apps_home / "tmp"),
+                        "JUPYTER_DATA_DIR": str(apps_home / ".jupyter" / "data"),
+                        "JUPYTER_RUNTIME_DIR": str(apps_home / ".jupyter" / "runtime"),
+                        "IPYTHONDIR": str(apps_home / ".ipython"), "XDG_CACHE_HOME": str(apps_home / ".cache")},
         "display": True,
         "oauth_no_confirm": True,   # the course's own apps: no "authorize this application?" page
     }
