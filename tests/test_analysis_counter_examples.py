@@ -135,3 +135,32 @@ def test_a_payment_giant_co_funds_the_media_that_announce_its_offer():
     assert share < 1 and ads == pytest.approx(share * 40000 * 0.5, rel=1e-6)
     other = simulate(Scene(**dict(base, battle="付满送")), world, draws=20, seed=3)
     assert float(np.nansum(other.arrays["cost_ads"]) / other.draws) == pytest.approx(40000 * 0.5, rel=1e-6)
+
+
+def test_find_the_exception_judgments_accept_the_right_option_and_give_reasons(capsys):
+    ctx = _context([
+        (1, 0.1, "盈利充足", 0, 50.0, 100.0), (1, 0.1, "盈利充足", 1, 70.0, 100.0),
+        (2, 0.8, "盈利充足", 0, 150.0, 100.0), (3, 0.8, "亏损", 0, 40.0, 100.0),
+        (4, 0.9, "盈利充足", 2, 80.0, 100.0),
+    ])
+    j = ce.paying_squad_group(ce.loss_conditions(ctx))
+    assert j.correct == "D" and j.check("D") and not j.check("B")
+    assert "0.40" in capsys.readouterr().out                 # the wrong answer is told the numbers
+    rec = ce.squad_record(ctx, ce.weak_leader_squad(ctx))
+    j = ce.weak_squad_cause(rec, ce.weak_leader_comparison(ctx))
+    assert j.correct == "B" and not j.check("A") and not j.check("C") and j.check("b")
+    assert "盈利充足" in capsys.readouterr().out
+    led = _ledger([
+        ("总部市场部", "告知巨头优惠", "广告|店内", 300.0, 100.0, 0, 0),
+        ("总部市场部", "告知巨头优惠", "广告", 20.0, 100.0, 0, 0),
+        ("总部市场部", "品牌推广", "广告", 30.0, 100.0, 0, 0),
+        ("总部市场部", "客户回馈", "广告", 40.0, 100.0, 0, 0),
+        ("一线小分队", "引流入店", "店内", 60.0, 100.0, 3, 1),
+    ])
+    j = ce.paying_hq_scene(led)
+    assert j.correct == "C" and j.check("C") and not j.check("B")
+    j = ce.worth_anyway(ce.beyond_margin(led))
+    assert j.correct == "B" and "10" in j.options["B"] and not j.check("A") and not j.check("C")
+    history = pd.DataFrame({"margin_per_yuan": [0.9, 0.8, 0.6]}, index=["0", "1", "2+"])
+    j = ce.tired_scene(history)
+    assert j.correct == "C" and not j.check("A") and not j.check("")

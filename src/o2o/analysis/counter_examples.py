@@ -17,11 +17,13 @@ import pandas as pd
 
 from ..data import calibration as cal
 from ..errors import DataError
+from ..judgment import Judgment
 from ..scenes import World
 from ._frames import HQ, SQUAD
 
 __all__ = ["WEAK_BELOW", "RECENT_DAYS", "squad_context", "loss_conditions", "weak_leader_comparison",
-           "weak_leader_squad", "squad_record", "hq_exception", "beyond_margin", "recent_counts"]
+           "weak_leader_squad", "squad_record", "hq_exception", "beyond_margin", "recent_counts",
+           "paying_squad_group", "paying_hq_scene", "worth_anyway", "weak_squad_cause", "tired_scene"]
 
 #: a leader below this capability is weak (every leader the kit did not plant is above it)
 WEAK_BELOW = cal.WEAK_LEADER_BELOW
@@ -169,3 +171,78 @@ def beyond_margin(ledger: pd.DataFrame) -> pd.DataFrame:
     })
     out.index.name = "小分队场景"
     return out.reindex(["不到1元", "1元及以上"])
+
+
+# ---------------------------------------------------------------------- "find the exception" questions
+def _said(table: pd.DataFrame, col: str = "每元成本增量毛利") -> tuple[str, str]:
+    zh = ";".join(f"{k}:{v:.2f}" for k, v in table[col].items())
+    en = "; ".join(f"{v:.2f}" for v in table[col])
+    return f"每元成本增量毛利 {zh}。", f"margin per yuan {en}."
+
+
+def paying_squad_group(conditions: pd.DataFrame) -> Judgment:
+    """Lesson 19: squad scenes return below ¥1 on average; which group of them is the exception that pays?"""
+    w = conditions["每元成本增量毛利"]
+    keys = dict(zip("ABCD", w.index))
+    best = max(keys, key=lambda k: w[keys[k]])
+    said = _said(conditions)
+    reasons = {k: said for k in keys}
+    return Judgment("哪一组小分队场景是赚钱的例外", keys, best, reasons)
+
+
+def paying_hq_scene(ledger: pd.DataFrame) -> Judgment:
+    """Lesson 20: HQ scenes mostly lose money; which kind of HQ scene is the exception?"""
+    led = _need_ledger(ledger)
+    hq = led[led["initiator"] == HQ]
+    chans = hq["channels"].fillna("").astype(str).str.split("|")
+    till = chans.apply(lambda c: TILL in c)
+    groups = {"A": ("全网或全城的品牌推广", hq["battle"] == "品牌推广"),
+              "B": ("告知巨头优惠,只打广告", (hq["battle"] == GIANT) & ~till),
+              "C": ("告知巨头优惠,并在店内收银台告知", (hq["battle"] == GIANT) & till),
+              "D": ("客户回馈", hq["battle"] == "客户回馈")}
+    table = pd.DataFrame({"每元成本增量毛利": {name: _worth(hq[mask]) for name, mask in groups.values()}})
+    options = {k: name for k, (name, _) in groups.items()}
+    best = max(options, key=lambda k: np.nan_to_num(table.loc[options[k], "每元成本增量毛利"], nan=-1.0))
+    return Judgment("哪种总部场景是赚钱的例外", options, best, {k: _said(table) for k in options})
+
+
+def worth_anyway(beyond: pd.DataFrame) -> Judgment:
+    """Lesson 22: a squad scene below ¥1 per yuan: when is it worth running anyway?"""
+    price = float(beyond.loc["不到1元", "每位新增会员或升级的亏损(元)"])
+    options = {"A": "永远不值得:每元毛利不到1元就是亏",
+               "B": f"当每位新增会员或升级粉丝日后多带来的毛利超过约 {price:.0f} 元时",
+               "C": "只要触达的人够多就值得"}
+    reasons = {"A": (f"当期亏了,但它换来了会员和升级;只有当它们日后的毛利抵不过每位约 {price:.0f} 元的亏损时才不值得。",
+                     f"it bought members and upgrades; it fails only if each is worth less than about {price:.0f} yuan later."),
+               "B": (f"对:不到1元的场景每换来一位新会员或升级粉丝,当期亏约 {price:.0f} 元;这要和会员日后的毛利比,而且要用数据验证。",
+                     f"right: each member gained or upgraded cost about {price:.0f} yuan of margin; compare with their later margin."),
+               "C": ("触达本身不带来毛利;要看触达换来了多少会员和升级,每位花了多少。",
+                     "reach itself earns nothing; count the members it brought and their price.")}
+    return Judgment("不到1元的场景什么时候值得做", options, "B" if price > 0 else "A", reasons)
+
+
+def weak_squad_cause(record: pd.Series, comparison: pd.DataFrame) -> Judgment:
+    """Lesson 26: a squad in a store that earns well loses money; which explanation fits the data?"""
+    options = {"A": "门店不赚钱,小分队没有底气", "B": "班长能力弱", "C": "这家店的粉丝被场景做疲了"}
+    normal = float(comparison.loc["班长能力正常", "每元成本增量毛利"])
+    weak = float(comparison.loc["班长能力弱", "每元成本增量毛利"])
+    rich = record["门店盈利"] == "盈利充足"
+    reasons = {"A": (f"这家店{record['门店盈利']};同样盈利充足的门店里,能力正常的班长每元带回 {normal:.2f} 元。",
+                     f"the store earns well; peers in such stores return {normal:.2f} per yuan."),
+               "B": (f"对:班长能力 {record['班长能力']:.2f};盈利充足门店里能力弱的班长每元只带回 {weak:.2f} 元,"
+                     f"能力正常的 {normal:.2f} 元。", f"right: leader capability {record['班长能力']:.2f}; "
+                     f"weak leaders {weak:.2f} against {normal:.2f} per yuan."),
+               "C": (f"它全年只做了 {record['场景数']} 场,疲劳解释不了每元 {record['每元成本增量毛利']:.2f} 元。",
+                     f"{record['场景数']} scenes in a year: fatigue cannot explain it.")}
+    return Judgment("这支小分队为什么亏钱", options, "B" if rich and weak < normal else "A", reasons)
+
+
+def tired_scene(history: pd.DataFrame) -> Judgment:
+    """Lesson 35: which squad scene should be expected to return least per yuan?"""
+    mpy = history["margin_per_yuan"]
+    options = {"A": "门店两周内的第一场", "B": "两周内的第二场", "C": "两周内的第三场或更多"}
+    keys = dict(zip("ABC", ("0", "1", "2+")))
+    worst = min(keys, key=lambda k: mpy[keys[k]])
+    said = (f"每元成本增量毛利:第一场 {mpy['0']:.2f},第二场 {mpy['1']:.2f},第三场及以上 {mpy['2+']:.2f}。",
+            f"margin per yuan {mpy['0']:.2f}, {mpy['1']:.2f}, {mpy['2+']:.2f}.")
+    return Judgment("哪一场最吃亏", options, worst, {k: said for k in options})
