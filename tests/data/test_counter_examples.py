@@ -82,3 +82,16 @@ def test_losing_scenes_buy_fans_at_a_price(ledger):
     t = ce.beyond_margin(ledger)
     assert t.loc["不到1元", "场景数"] > t.loc["1元及以上", "场景数"]
     assert t.loc["不到1元", "每千元新增会员"] > 0 and t.loc["不到1元", "每位新增会员或升级的亏损(元)"] > 0
+
+
+def test_the_data_dictionary_states_the_model_s_numbers():
+    """The section's 80 % and 30 % are the scene model's (a change to the model must change the text)."""
+    from o2o.data.docs import render_readme
+    from o2o.scenes import BATTLE_PROFILES, ModelParams
+
+    text = render_readme()
+    giant = BATTLE_PROFILES["告知巨头优惠"]
+    assert giant.ad_cost == pytest.approx(0.2) and giant.incentive_cost == pytest.approx(0.2)
+    assert ModelParams().profit_floor == pytest.approx(0.3)
+    assert "承担优惠的 80%" in text and "80% of the media" in text and "30% at zero" in text
+    assert f"capability {cal.WEAK_LEADER_CAPABILITY[0]:g}–{cal.WEAK_LEADER_CAPABILITY[1]:g}" in text
