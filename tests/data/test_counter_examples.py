@@ -68,11 +68,12 @@ def test_hq_scenes_that_ride_a_giants_offer_at_the_till_pay(ledger):
 
 
 def test_fatigue_repeated_scenes_at_a_store_do_worse(dataset):
-    """By scenes the same store launched in the 14 days before (0, 1, 2+): conversion and margin per yuan
-    fall at each step, and the 2+ scenes convert at least 20 % less than the first ones."""
+    """By scenes the same store launched in the 14 days before (0, 1, 2+): conversion, margin per yuan and
+    margin per scene fall at each step, and the 2+ scenes convert at least 20 % less than the first ones."""
     t = fatigue_history(dataset.scenes, dataset.scene_daily, window_days=14)
-    conv, mpy = t["conversion_rate"], t["margin_per_yuan"]
+    conv, mpy, per_scene = t["conversion_rate"], t["margin_per_yuan"], t["margin_per_scene"]
     assert conv["0"] > conv["1"] > conv["2+"] and mpy["0"] > mpy["1"] > mpy["2+"]
+    assert per_scene["0"] > per_scene["1"] > per_scene["2+"]
     assert conv["2+"] <= 0.8 * conv["0"]
     assert t["scenes"]["2+"] >= 15
 
