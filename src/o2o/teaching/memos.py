@@ -122,6 +122,9 @@ def _example(d: dict[str, Any], where: str, rubric: tuple[RubricItem, ...]) -> E
     marks = []
     for i, m in enumerate(raw):
         m = mapping(m, f"{where} marks[{i}]")
+        if set(m) != {"item", "mark", "zh", "en"}:
+            raise fail(where, f"marks[{i}] 必须恰好有 item、mark、zh、en 四项(现在是 {sorted(m)})。",
+                       f"marks[{i}] must have exactly item, mark, zh and en (it has {sorted(m)}).")
         item = text(m, "item", where)
         top = {r.item: r.points for r in rubric}.get(item)
         if top is None:
@@ -163,6 +166,8 @@ def _question(d: dict[str, Any], root: Path) -> MemoQuestion:
     words = d.get("words")
     if not (isinstance(words, list) and len(words) == 2 and all(isinstance(w, int) for w in words) and 0 < words[0] < words[1]):
         raise fail(where, "words 必须是 [下限, 上限]。", "words must be [lower, upper].")
+    if any(set(r) != {"item", "zh", "en", "points"} for r in d.get("rubric") or [] if isinstance(r, dict)):
+        raise fail(where, "评分项必须恰好有 item、zh、en、points 四项。", "a rubric item must have exactly item, zh, en and points.")
     rubric = tuple(RubricItem(text(r, "item", where), text(r, "zh", where), text(r, "en", where),
                               integer(r, "points", where, 1, 10))
                    for r in (mapping(x, where) for x in d.get("rubric") or []))
