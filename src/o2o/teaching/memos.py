@@ -34,7 +34,7 @@ LEVELS: dict[str, tuple[str, str, float, float]] = {
     "weak": ("待改进", "weak", 0.0, 0.5),
 }
 _PLACEHOLDER = re.compile(r"〔第(\d+)题[::]([^〕]+)〕")
-_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*[%%‰]|\d+\.\d+|百分之|[一二三四五六七八九十几]成(?![员本功为果纯])")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*[%%‰]|\d+\.\d+|百分之|[一二两三四五六七八九十几]成(?![员本功为果纯])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
