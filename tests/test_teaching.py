@@ -109,6 +109,15 @@ def test_every_discussion_of_every_lesson_has_its_note():
     assert not problems, "\n".join(problems)
 
 
+def test_every_planned_discussion_has_a_discussion_in_its_lesson():
+    plan = load_sessions(ROOT / "course" / "sessions.yml", SYLLABUS)
+    with_discussion = {d.lesson for d in find_discussions(ROOT / "lessons")}
+    for s in plan.sessions:
+        for seg in s.segments:
+            if seg.lesson and dict(seg.parts)["discussion"] > 0:
+                assert seg.lesson in with_discussion, f"{s.id} plans a discussion for lesson {seg.lesson}, which has none"
+
+
 def _lesson_copy(tmp_path: Path, name: str) -> Path:
     folder = tmp_path / "lessons"
     folder.mkdir(exist_ok=True)
@@ -193,7 +202,8 @@ def _memo_questions() -> set[tuple[str, str]]:
 
 def test_every_memo_question_of_m1_to_m6_has_three_marked_examples():
     memos = load_memos(ROOT / "course" / "memos.yml")
-    assert {(q.assignment, q.question) for q in memos} == _memo_questions()
+    covered = {(q.assignment, q.question) for q in memos}
+    assert _memo_questions() <= covered, f"memo questions without examples: {sorted(_memo_questions() - covered)}"
     for q in memos:
         assert [e.level for e in q.examples] == ["strong", "adequate", "weak"]
         totals = [e.total for e in q.examples]
