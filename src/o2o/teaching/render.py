@@ -66,7 +66,7 @@ def _note(note: DiscussionNote, syllabus: Syllabus) -> str:
     lesson = syllabus.lesson(note.lesson)
     nth = f"(第{note.position}个)" if note.position > 1 else ""
     lines = [f"### 第{lesson.code}讲 {lesson.title_zh}{nth} / Lesson {note.lesson}: {lesson.title_en}", "",
-             f"讨论问到 / The discussion asks about: “{note.anchor}”", "",
+             f"[打开本讲 / open the lesson](../{lesson.file}) · 讨论里的关键词 / key phrase: “{note.anchor}”", "",
              "**好的讨论会走到 / A good discussion reaches**", ""]
     lines += [f"{i}. {zh}  \n   *{en}*" for i, (zh, en) in enumerate(zip(note.reaches_zh, note.reaches_en), 1)]
     lines += ["", "**常见误解 / Likely misconceptions**", ""]
