@@ -273,6 +273,12 @@ def test_the_guide_and_docs_are_rendered_from_the_teaching_files():
             f"{path.relative_to(ROOT)} is out of date: run .venv/bin/python -m o2o.teaching"
 
 
+def test_the_links_of_the_rendered_docs_resolve():
+    for path in rendered(ROOT):
+        for target in re.findall(r"\]\((?!https?:)([^)#\s]+)", path.read_text(encoding="utf-8")):
+            assert (path.parent / target).exists(), f"{path.name}: link to {target} leads nowhere"
+
+
 def test_the_rendered_session_tables_end_at_the_session_length():
     guide = (ROOT / "course" / "INSTRUCTOR.md").read_text(encoding="utf-8")
     block = guide.split("<!-- sessions:begin", 1)[1].split("<!-- sessions:end -->", 1)[0]
