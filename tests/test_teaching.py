@@ -273,6 +273,15 @@ def test_the_guide_and_docs_are_rendered_from_the_teaching_files():
             f"{path.relative_to(ROOT)} is out of date: run .venv/bin/python -m o2o.teaching"
 
 
+def test_a_guide_without_its_session_markers_is_refused(tmp_path):
+    from o2o.teaching.render import GUIDE_BEGIN, _guide
+
+    guide = (ROOT / "course" / "INSTRUCTOR.md").read_text(encoding="utf-8")
+    assert _guide(guide, "x\n").count(GUIDE_BEGIN) == 1
+    with pytest.raises(TeachingError):
+        _guide(guide.replace(GUIDE_BEGIN, ""), "x\n")
+
+
 def test_the_links_of_the_rendered_docs_resolve():
     for path in rendered(ROOT):
         for target in re.findall(r"\]\((?!https?:)([^)#\s]+)", path.read_text(encoding="utf-8")):

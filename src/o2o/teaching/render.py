@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from o2o.syllabus import Syllabus, load_syllabus
+from o2o.teaching.common import TeachingError
 from o2o.teaching.discussions import DiscussionNote, load_notes
 from o2o.teaching.memos import LEVELS, MemoQuestion, load_memos
 from o2o.teaching.plans import KINDS, LESSON_PARTS, SessionPlan, load_sessions
@@ -128,8 +129,10 @@ def render_memos(memos: list[MemoQuestion], syllabus: Syllabus) -> str:
 
 
 def _guide(current: str, sessions_md: str) -> str:
-    if GUIDE_BEGIN not in current or GUIDE_END not in current:
-        return current
+    if current.count(GUIDE_BEGIN) != 1 or current.count(GUIDE_END) != 1:
+        raise TeachingError("教师手册 INSTRUCTOR.md 里找不到课时安排的起止标记(sessions:begin / sessions:end),请把它们放回第 11 节。",
+                            "The instructor's guide has lost the session-plan markers (sessions:begin / sessions:end): "
+                            "put them back into section 11.")
     before, rest = current.split(GUIDE_BEGIN, 1)
     _, after = rest.split(GUIDE_END, 1)
     return f"{before}{GUIDE_BEGIN}\n{sessions_md}{GUIDE_END}{after}"
