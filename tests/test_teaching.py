@@ -289,13 +289,16 @@ def test_the_links_of_the_rendered_docs_resolve():
 
 
 def test_the_rendered_session_tables_end_at_the_session_length():
-    guide = (ROOT / "course" / "INSTRUCTOR.md").read_text(encoding="utf-8")
-    block = guide.split("<!-- sessions:begin", 1)[1].split("<!-- sessions:end -->", 1)[0]
+    block = (ROOT / "docs" / "session-plans.md").read_text(encoding="utf-8")
     ends = re.findall(r"^\| \d+:\d\d–(\d+):(\d\d) \|.*\n\| \| \*\*合计 / total\*\* \| \| \*\*(\d+)\*\* \|$", block, re.M)
     plan = load_sessions(ROOT / "course" / "sessions.yml", SYLLABUS)
     assert len(ends) == len(plan.sessions)
     for (h, m, total), s in zip(ends, plan.sessions):
         assert int(h) * 60 + int(m) == int(total) == s.minutes
+    guide = (ROOT / "course" / "INSTRUCTOR.md").read_text(encoding="utf-8")
+    overview = guide.split("<!-- sessions:begin", 1)[1].split("<!-- sessions:end -->", 1)[0]
+    rows = re.findall(r"^\| [^|]+ \| (M\d) \| [^|]+ \| (\d+) \|", overview, re.M)
+    assert len(rows) == len(plan.sessions) and sum(int(m) for _, m in rows) == sum(s.minutes for s in plan.sessions)
 
 
 def test_the_primers_judgment_accepts_the_right_answer_and_rejects_the_others_with_a_reason():

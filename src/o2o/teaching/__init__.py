@@ -2,7 +2,7 @@
 
 The three are data in ``course/`` (``sessions.yml``, ``discussions.yml``, ``memos.yml``), validated here
 against the syllabus, the lessons and the assignments, and rendered into the instructor's guide
-(``course/INSTRUCTOR.md``, ``docs/discussion-notes.md``, ``docs/example-memos.md``) by
+(``course/INSTRUCTOR.md``, ``docs/session-plans.md``, ``docs/discussion-notes.md``, ``docs/example-memos.md``) by
 :mod:`o2o.teaching.render`; ``python -m o2o.teaching`` writes the rendered files again.
 
 >>> from o2o.teaching import load_sessions

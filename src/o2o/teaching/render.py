@@ -1,5 +1,5 @@
-"""The teaching files rendered for people: the session plans into ``course/INSTRUCTOR.md`` (between
-markers), the discussion notes into ``docs/discussion-notes.md`` and the example memos into
+"""The teaching files rendered for people: the session plans into ``docs/session-plans.md`` and, as an
+overview, into ``course/INSTRUCTOR.md`` (between markers); the discussion notes into ``docs/discussion-notes.md`` and the example memos into
 ``docs/example-memos.md``. :func:`rendered` gives every file's expected text; the tests compare it
 with the files, and ``python -m o2o.teaching`` writes them."""
 
@@ -13,7 +13,8 @@ from o2o.teaching.discussions import DiscussionNote, load_notes
 from o2o.teaching.memos import LEVELS, MemoQuestion, load_memos
 from o2o.teaching.plans import KINDS, LESSON_PARTS, SessionPlan, load_sessions
 
-__all__ = ["GUIDE_BEGIN", "GUIDE_END", "rendered", "render_memos", "render_notes", "render_sessions", "write"]
+__all__ = ["GUIDE_BEGIN", "GUIDE_END", "rendered", "render_memos", "render_notes", "render_overview",
+           "render_sessions", "write"]
 
 GUIDE_BEGIN = "<!-- sessions:begin (rendered from course/sessions.yml by python -m o2o.teaching) -->"
 GUIDE_END = "<!-- sessions:end -->"
@@ -30,7 +31,13 @@ def _esc(s: str) -> str:
 
 def render_sessions(plan: SessionPlan, syllabus: Syllabus) -> str:
     """Markdown tables of every module's sessions with clock times from the session's start."""
-    out = []
+    out = [_GENERATED.format(src="sessions.yml"), "",
+           "# 课时安排 / Session plans", "",
+           "每个模块的每一次课,逐段写明时间。时间从每次课开始时算起;每一讲分为讲授与案例、你来试试、课堂讨论三段。"
+           "怎样组织 20–60 人的讨论,见教师手册开头的“课时安排与课堂讨论”。", "",
+           "*Every session of every module, segment by segment, timed from the session's start; each lesson has three "
+           "parts: the idea and the case, the exercise, the discussion. How to run discussions with 20-60 people: the "
+           "section on session plans at the start of the instructor's guide.*", ""]
     for module in syllabus.modules:
         sessions = plan.module_sessions(module.id)
         core = plan.module_minutes(module.id)
@@ -61,6 +68,24 @@ def render_sessions(plan: SessionPlan, syllabus: Syllabus) -> str:
                 t += seg.minutes
             out.append(f"| | **合计 / total** | | **{t}** |\n")
     return "\n".join(out).rstrip() + "\n"
+
+
+def render_overview(plan: SessionPlan, syllabus: Syllabus) -> str:
+    """One row per session, for the instructor's guide: module, lectures, minutes and the assignment introduced."""
+    out = ["| 课次 / Session | 模块 / Module | 讲次 / Lectures | 分钟 / Min | 导入的作业 / Assignment introduced |",
+           "|---|---|---|---|---|"]
+    for s in plan.sessions:
+        lectures = "、".join(f"{n:02d}" for n in (seg.lesson for seg in s.segments) if n) or "—"
+        if any(seg.kind == "primer" for seg in s.segments):
+            lectures = "00(第0课 / lesson 0)、" + lectures
+        if any(seg.kind == "game" for seg in s.segments):
+            lectures = "班长战争 / the class game"
+        intro = ", ".join(f"`{seg.assignment}`" for seg in s.segments if seg.assignment) or "—"
+        tag = "(选用 / optional)" if s.optional else ""
+        out.append(f"| {_esc(s.title_zh)}{tag} | {s.module.upper()} | {lectures} | {s.minutes} | {intro} |")
+    total = sum(s.minutes for s in plan.sessions if not s.optional)
+    out.append(f"| **合计(不含选用)/ total (required)** | | | **{total}** | |")
+    return "\n".join(out) + "\n"
 
 
 def _note(note: DiscussionNote, syllabus: Syllabus) -> str:
@@ -130,9 +155,9 @@ def render_memos(memos: list[MemoQuestion], syllabus: Syllabus) -> str:
 
 def _guide(current: str, sessions_md: str) -> str:
     if current.count(GUIDE_BEGIN) != 1 or current.count(GUIDE_END) != 1:
-        raise TeachingError("教师手册 INSTRUCTOR.md 里找不到课时安排的起止标记(sessions:begin / sessions:end),请把它们放回第 11 节。",
+        raise TeachingError("教师手册 INSTRUCTOR.md 里找不到课时安排的起止标记(sessions:begin / sessions:end),请把它们放回“课时安排与课堂讨论”一节。",
                             "The instructor's guide has lost the session-plan markers (sessions:begin / sessions:end): "
-                            "put them back into section 11.")
+                            "put them back into the section on session plans.")
     before, rest = current.split(GUIDE_BEGIN, 1)
     _, after = rest.split(GUIDE_END, 1)
     return f"{before}{GUIDE_BEGIN}\n{sessions_md}{GUIDE_END}{after}"
@@ -143,9 +168,10 @@ def rendered(root: Path | None = None) -> dict[Path, str]:
     syllabus = load_syllabus(root / "course" / "syllabus.yml" if root else None)
     root = syllabus.root
     guide = root / "course" / "INSTRUCTOR.md"
-    sessions = render_sessions(load_sessions(syllabus=syllabus), syllabus)
+    plan = load_sessions(root / "course" / "sessions.yml", syllabus)
     return {
-        guide: _guide(guide.read_text(encoding="utf-8"), sessions),
+        guide: _guide(guide.read_text(encoding="utf-8"), render_overview(plan, syllabus)),
+        root / "docs" / "session-plans.md": render_sessions(plan, syllabus),
         root / "docs" / "discussion-notes.md": render_notes(load_notes(root / "course" / "discussions.yml"), syllabus),
         root / "docs" / "example-memos.md": render_memos(load_memos(root / "course" / "memos.yml"), syllabus),
     }
