@@ -67,8 +67,11 @@ class HubAPI:
                            f"The hub did not answer ({exc}). The roster is saved; it applies when the hub "
                            "restarts.") from None
         if r.status_code not in ok:
-            raise HubError(f"课程服务器拒绝了名单更新:{method} {path} → {r.status_code} {r.text[:200]}",
-                           f"The hub refused a roster update: {method} {path} -> {r.status_code} {r.text[:200]}")
+            raise HubError(f"课程服务器拒绝了名单更新:{method} {path} → {r.status_code} {r.text[:200]}。名单已保存;"
+                           "请重启课程服务器一次(它在启动时读取名单和这个命令的令牌)。",
+                           f"The hub refused a roster update: {method} {path} -> {r.status_code} {r.text[:200]}. "
+                           "The roster is saved; restart the hub once (it reads the roster and this command's "
+                           "token when it starts).")
         return r
 
 
