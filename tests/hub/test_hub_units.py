@@ -214,6 +214,7 @@ def test_apps_service_oauth_handlers_live_under_its_prefix(monkeypatch):
 
 def test_first_use_login_hashes_off_the_event_loop_and_keeps_its_rules(tmp_path):
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
     from types import SimpleNamespace
 
     from o2o.hub.login import CohortFirstUseAuthenticator
@@ -223,7 +224,9 @@ def test_first_use_login_hashes_off_the_event_loop_and_keeps_its_rules(tmp_path)
     handler = SimpleNamespace()
 
     def login(name: str, password: str):
-        return asyncio.run(auth.authenticate(handler, {"username": name, "password": password}))
+        # a thread of its own: a browser test of the same session may hold this thread's event loop
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, auth.authenticate(handler, {"username": name, "password": password})).result()
 
     assert login("s01", "short") is None and "at least 8" in handler.custom_login_error
     assert login("s01", "first-password") == "s01"          # the first use sets it
