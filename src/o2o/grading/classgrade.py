@@ -1,8 +1,8 @@
 """``o2o grade``: autograde a whole class in parallel, sandboxed, on top of nbgrader.
 
 The main process reads the course configuration, backs up the gradebook, builds the trusted
-notebook specifications from the gradebook, and starts long-lived worker processes. Workers grade
-one student at a time (see :mod:`o2o.grading.worker`); the main process alone writes the gradebook,
+notebook specifications from the gradebook, prepares the notebooks' trusted set-up once, and forks
+one worker per student, a few at a time (see :mod:`o2o.grading.worker`); the main process alone writes the gradebook,
 one transaction per student, and the ``autograded/`` folder, one atomic directory swap per student.
 """
 

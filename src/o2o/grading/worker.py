@@ -1,8 +1,10 @@
 """Grade one student's submission: repair, run in the sandbox, score with trusted code.
 
-A worker process lives for the whole batch (imports are paid once) and owns one sandbox uid and one
-runtime directory for its kernels' ipc sockets. :func:`grade_submission` returns plain data (the
-graded notebooks and flags); the main process writes the gradebook.
+:func:`prepare_class` runs once in the grading command's process (imports, specs, each notebook's
+trusted set-up, :mod:`o2o.grading.prelude`); each student is then graded by a worker forked from it,
+which owns one sandbox uid and one runtime directory for its kernels' ipc sockets (one per slot).
+:func:`grade_submission` returns plain data (the graded notebooks and flags); the main process writes
+the gradebook.
 """
 
 from __future__ import annotations
