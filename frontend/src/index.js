@@ -16,6 +16,7 @@ import { ServerConnection } from '@jupyterlab/services/lib/serverconnection';
 
 import { AppWidgetManager } from './manager';
 import { renderOutputs } from './outputs';
+import { servedFigure } from './served-figure';
 import { showNotice } from './notice';
 import { watchKernel } from './watch';
 
@@ -23,6 +24,10 @@ import { watchKernel } from './watch';
 function mark(name) {
   if (window.performance && performance.mark) performance.mark(`o2o:${name}`);
 }
+
+// the figures' front-end module (o2o.widgets.figure) draws through this: an SVG at once,
+// plotly's own drawing once its bundle has loaded
+window.o2oServedFigure = servedFigure;
 
 function pageConfig() {
   const el = document.getElementById('jupyter-config-data');
