@@ -115,8 +115,10 @@ async function waitForBox(el) {
   for (let i = 0; i < 60 && !(el.isConnected && el.clientWidth > 0); i++) await frame();
 }
 
-// anywidget's widget object for one figure model; `loadPlotly()` imports plotly's bundle
-export function servedFigure(loadPlotly) {
+// anywidget's widget object for one figure model; `loadPlotly()` imports plotly's bundle,
+// `whenQuiet()` resolves once the kernel has finished its answer (plotly's start then does not
+// hold up the rest of that answer: its evaluation blocks the page for a moment)
+export function servedFigure(loadPlotly, whenQuiet = () => Promise.resolve()) {
   let initCtx = null;
   let plotly = null; // plotly's widget, initialised, once loaded
   let starting = null;
@@ -164,9 +166,10 @@ export function servedFigure(loadPlotly) {
       if (!plotly) {
         redraw();
         views.add(redraw);
-        // plotly starts once the drawing is on the screen (its start blocks the page a moment)
+        // plotly starts once the drawing is on the screen and the kernel's answer is all in
         await frame();
         await frame();
+        await whenQuiet();
       }
       let widget;
       try {
