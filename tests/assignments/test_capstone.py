@@ -136,6 +136,8 @@ def test_the_numbers_the_question_states_are_the_codes(dataset):
     assert f"总部一批最多辅导 **{C.WAVE_CAPACITY}** 家店" in text
     pilot_cities = sorted(set(dataset.stores.loc[dataset.stores["pilot_group"] == "试点", "city"]))
     assert pilot_cities == ["东莞"] and "在东莞的直营店试点" in text
+    assert dataset.meta["pilot_truth"]["start"].startswith("2015-08") and "2015 年 8 月,总部在东莞" in text
+    assert f"每批不超过 {C.WAVE_CAPACITY} 家" in text          # the reference memo
     assert set(dataset.stores.loc[dataset.stores["pilot_group"] == "试点", "ownership"]) == {"直营"}
     (p,) = asked_precision("capstone")
     assert (p.variable, p.decimals, p.tolerance) == ("q1_effect", C.EFFECT_DECIMALS, C.EFFECT_TOLERANCE)
