@@ -149,6 +149,8 @@ def test_the_numbers_the_question_states_are_the_codes(dataset):
     readme = (ROOT / "assignments" / "README.md").read_text(encoding="utf-8")
     row = ", ".join(f"{c.grade_id} {c.points:g}" for c in m.cells if not c.manual)
     assert f"| `capstone` | {row} | {m.auto:g} | q6-memo {m.manual:g} |" in readme
+    guide = (ROOT / "course" / "INSTRUCTOR.md").read_text(encoding="utf-8")
+    assert re.search(rf"\| `capstone` [^|]*\| 全课 \| {m.auto:g} \| {m.manual:g} \| {m.total:g} \|", guide)
 
 
 def _memo_values(ds) -> dict[str, str]:
