@@ -76,6 +76,7 @@ def test_class_rollouts_side_by_side(small_class, dataset):
     assert r.loc["s04", "就绪门店(答)"] > r.loc["s04", "就绪门店(应)"] == len(exp["q2-answer"])
     assert r.loc["s05", "批次(答)"] == str(len(exp["q2-answer"])) and r.loc["s06", "权益"] == "A"
     assert r.loc["s01", "正确效果"] == round(exp["q1-answer"], 4) and r.loc["s01", "区域"] == C.region(dataset)
+    assert (r["与他人版本相符"] == "").all()   # one shared case: nobody's answer is another variant's
     fig = debrief.rollouts_figure(r.reset_index())
     assert len(fig.data) == 2
 

@@ -125,6 +125,7 @@ def test_the_debrief_runs_on_the_graded_class(graded):
     assert table["版本"].nunique() == 2
     assert table.loc[FULL, "自动题答对"] == 5 and table.loc[OTHER, "自动题答对"] == 3
     assert bool(table.loc[OTHER, "看未来"]) and not bool(table.loc[FULL, "看未来"])
+    assert table.loc[OTHER, "与他人版本相符"] == f"{FULL}(q2)" and table.loc[FULL, "与他人版本相符"] == ""
     for s, exp in graded["expected"].items():
         assert table.loc[s, "就绪门店(应)"] == len(exp["q2-answer"])
         assert table.loc[s, "区域"] == C.region(_variant(graded["data"], s))

@@ -321,5 +321,9 @@ def looks_ahead(q1: Any, ds: Any) -> bool:
     """Whether a q1 answer is the estimate that used days after the plan date (and not the right one)."""
     if type(q1) is not float:
         return False
-    late, early = float(pilot_effect(ds, lookahead=True).pct), float(pilot_effect(ds).pct)
-    return abs(q1 - late) <= EFFECT_TOLERANCE + 1e-9 and abs(q1 - early) > EFFECT_TOLERANCE + 1e-9
+    return ahead_of(q1, float(pilot_effect(ds).pct), float(pilot_effect(ds, lookahead=True).pct))
+
+
+def ahead_of(q1: Any, early: float, late: float) -> bool:
+    """Whether ``q1`` is the whole-year estimate ``late`` rather than the plan-date one ``early``."""
+    return type(q1) is float and abs(q1 - late) <= EFFECT_TOLERANCE + 1e-9 and abs(q1 - early) > EFFECT_TOLERANCE + 1e-9

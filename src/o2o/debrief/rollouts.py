@@ -20,7 +20,8 @@ from .gradebook import ClassCourse, _gradebook
 MAX_NOTEBOOK_BYTES = 20_000_000
 MAX_ANSWER_CHARS = 20_000
 COLUMNS = ["student", "版本", "区域", "第1题效果", "正确效果", "看未来", "就绪门店(答)", "就绪门店(应)", "批次(答)",
-           "批次(应)", "权益", "复盘", "自动题答对", "状态"]
+           "批次(应)", "权益", "复盘", "自动题答对", "与他人版本相符", "状态"]
+VARIANT_QUESTIONS = ("q1-answer", "q2-answer")   # the answers a variant changes (q3 follows from q2)
 
 
 def _literal(text: Any) -> Any:
@@ -95,29 +96,52 @@ def class_rollouts(course: ClassCourse, ds: Any = None, assignment: str = "capst
             students = sorted(s.student.id for s in gb.assignment_submissions(assignment))
     secret = V.read_secret(secret_file) if secret_file is not None else None
     base = ds if ds is not None else V.VariantDataset(data, validate=False)
-    rows = []
-    for s in students:
+    facts = {}
+    for s in students:   # one variant at a time: each holds its own copy of daily_sales
         own = base if secret is None else V.VariantDataset(validate=False, base=base,
-                                                            variant=V.from_key(V.variant_key(secret, s)))
-        exp, given = C.answers(own), student_answers(course, s, assignment)
-        ok = C.marked(given, exp)
-        q1, q2, q3 = given["q1-answer"], given["q2-answer"], given["q3-answer"]
-        blank = all(v is None for v in given.values())
-        ahead = C.looks_ahead(q1, own)
-        rows.append({
-            "student": s, "版本": getattr(getattr(own, "variant", None), "label", "base"), "区域": C.region(own),
-            "第1题效果": float(q1) if type(q1) is float else np.nan, "正确效果": round(float(exp["q1-answer"]), 4),
-            "看未来": ahead,
-            "就绪门店(答)": len(q2) if isinstance(q2, list) else np.nan, "就绪门店(应)": len(exp["q2-answer"]),
-            "批次(答)": " ".join(map(str, q3)) if isinstance(q3, list) else "",
-            "批次(应)": " ".join(map(str, exp["q3-answer"])),
-            "权益": given["q4-answer"] if isinstance(given["q4-answer"], str) else "",
-            "复盘": given["q5-answer"] if isinstance(given["q5-answer"], str) else "",
-            "自动题答对": int(sum(ok.values())),
-            "状态": "没有可读取的答案" if blank else ("用了方案日期以后的数据" if ahead else "已读取"),
-        })
+                                                           variant=V.from_key(V.variant_key(secret, s)))
+        facts[s] = {"expected": C.answers(own), "region": C.region(own),
+                    "label": getattr(getattr(own, "variant", None), "label", "base"),
+                    "late": float(C.pilot_effect(own, lookahead=True).pct)}
+    expected = {s: f["expected"] for s, f in facts.items()}
+    rows = []
+    for s, f in facts.items():
+        given = student_answers(course, s, assignment)
+        ok = C.marked(given, f["expected"])
+        rows.append(_row(s, f, given, ok, _matches(s, given, ok, expected)))
     df = pd.DataFrame(rows, columns=COLUMNS)
     return df.sort_values(["自动题答对", "student"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _matches(student: str, given: dict, ok: dict, expected: dict[str, dict]) -> str:
+    """Answers wrong for the student's own variant but right for a classmate's: evidence to talk about,
+    never a penalty (two variants can share an answer by chance)."""
+    found = []
+    for other, exp in expected.items():
+        if other == student:
+            continue
+        theirs = C.marked(given, exp)
+        found += [f"{other}({gid[:2]})" for gid in VARIANT_QUESTIONS if theirs[gid] and not ok[gid]]
+    return " ".join(found)
+
+
+def _row(s: str, f: dict, given: dict, ok: dict, matches: str) -> dict:
+    exp = f["expected"]
+    q1, q2, q3 = given["q1-answer"], given["q2-answer"], given["q3-answer"]
+    blank = all(v is None for v in given.values())
+    ahead = C.ahead_of(q1, float(exp["q1-answer"]), f["late"])
+    return {
+        "student": s, "版本": f["label"], "区域": f["region"],
+        "第1题效果": float(q1) if type(q1) is float else np.nan, "正确效果": round(float(exp["q1-answer"]), 4),
+        "看未来": ahead,
+        "就绪门店(答)": len(q2) if isinstance(q2, list) else np.nan, "就绪门店(应)": len(exp["q2-answer"]),
+        "批次(答)": " ".join(map(str, q3)) if isinstance(q3, list) else "",
+        "批次(应)": " ".join(map(str, exp["q3-answer"])),
+        "权益": given["q4-answer"] if isinstance(given["q4-answer"], str) else "",
+        "复盘": given["q5-answer"] if isinstance(given["q5-answer"], str) else "",
+        "自动题答对": int(sum(ok.values())), "与他人版本相符": matches,
+        "状态": "没有可读取的答案" if blank else ("用了方案日期以后的数据" if ahead else "已读取"),
+    }
 
 
 def rollouts_figure(rollouts: pd.DataFrame,
