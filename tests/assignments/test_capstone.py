@@ -1,5 +1,5 @@
 """The capstone's analysis (o2o.assignments.capstone): no look-ahead, the stated rules, the numbers its question
-texts and the instructors' example memos quote."""
+texts quote. (Its example memos live in course/memos.yml with the others and quote no data figure: tests/test_teaching.py.)"""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from o2o.assignments.catalog import asked_precision, marks, source_notebook
 from o2o.data import variants as V
 
 ROOT = Path(__file__).resolve().parents[2]
-MEMOS = ROOT / "docs" / "capstone-memos.md"
 SECRET = b"capstone-unit-secret-0123456789abcdef"
 
 
@@ -153,45 +152,15 @@ def test_the_numbers_the_question_states_are_the_codes(dataset):
     assert re.search(rf"\| `capstone` [^|]*\| 全课 \| {m.auto:g} \| {m.manual:g} \| {m.total:g} \|", guide)
 
 
-def _memo_values(ds) -> dict[str, str]:
-    eff, late = C.pilot_effect(ds), C.pilot_effect(ds, lookahead=True)
-    city = C.region(ds)
-    ready, n = C.ready_stores(ds), len(C.candidates(ds, city))
-    waves = C.wave_sizes(len(ready))
-    groups = ds.stores["pilot_group"].value_counts()
-    return {"effect_pct": f"{eff.pct * 100:.1f}%", "ci_low_pct": f"{eff.pct_low * 100:.1f}%",
-            "ci_high_pct": f"{eff.pct_high * 100:.1f}%", "lookahead_pct": f"{late.pct * 100:.1f}%",
-            "pilot_stores": str(int(groups["试点"])), "control_stores": str(int(groups["对照"])),
-            "candidates": str(n), "ready": str(len(ready)), "not_ready": str(n - len(ready)),
-            "n_waves": str(len(waves)), "first_wave": str(waves[0]), "waves": "、".join(map(str, waves)),
-            "capacity": str(C.WAVE_CAPACITY), "capable": f"{C.CAPABLE:g}",
-            "engaged_pct": f"{C.MIN_ENGAGED_SHARE * 100:g}%", "region": city}
+def test_the_memo_has_marked_examples_at_three_levels_on_the_guides_rubric():
+    from o2o.teaching import load_memos
+    from o2o.teaching.memos import quoted_figures, rubric_in_guide
 
-
-_MARK = re.compile(r"([0-9][0-9.、]*%?)<!-- cap: (\w+) -->")
-
-
-def memo_figure_errors(text: str, values: dict[str, str]) -> list[str]:
-    """Every marked figure whose text differs from the computed value."""
-    return [f"{name}: {shown} ≠ {values.get(name)}" for shown, name in _MARK.findall(text) if values.get(name) != shown]
-
-
-def test_every_figure_the_example_memos_quote_is_the_datas(dataset):
-    text = MEMOS.read_text(encoding="utf-8")
-    values = _memo_values(dataset)
-    assert len(_MARK.findall(text)) >= 20
-    assert memo_figure_errors(text, values) == []
-    assert f"推广区域是{values['region']}" in text
-    # and a figure changed by hand fails
-    changed = text.replace(f"{values['effect_pct']}<!-- cap: effect_pct -->", "9.9%<!-- cap: effect_pct -->", 1)
-    assert memo_figure_errors(changed, values) == [f"effect_pct: 9.9% ≠ {values['effect_pct']}"]
-
-
-def test_the_example_memos_cover_three_grade_levels():
-    text = MEMOS.read_text(encoding="utf-8")
-    for level in ("优秀", "合格", "较弱"):
-        assert f"、{level}(" in text
-    # the memos themselves quote no unmarked number but the plan date, the 5W and the interval's 95%
-    quoted = "\n".join(line for line in text.splitlines() if line.startswith(">"))
-    bare = re.sub(r"2015-10-01|10 月 1 日|5W|95%", "", _MARK.sub("", quoted))
-    assert re.findall(r"\d", bare) == []
+    (q,) = [q for q in load_memos(ROOT / "course" / "memos.yml") if q.assignment == "capstone"]
+    assert q.question == "q6-memo" and [e.level for e in q.examples] == ["strong", "adequate", "weak"]
+    guide = (ROOT / "course" / "INSTRUCTOR.md").read_text(encoding="utf-8")
+    assert [(r.zh, r.points) for r in q.rubric] == rubric_in_guide(guide, q.guide_heading)
+    assert sum(r.points for r in q.rubric) == marks("capstone").manual
+    for e in q.examples:
+        assert quoted_figures(e.text_zh) == []       # the students' own numbers appear only as 〔第N题:…〕
+    assert "看不到" in q.examples[-1].marks[0].zh     # the weak memo loses points for looking ahead
