@@ -228,12 +228,14 @@ def m5_q4(ds: Any) -> tuple[str, dict[str, float]]:
     return str(mean.idxmax()), {str(k): float(v) for k, v in mean.items()}
 
 
-def m6_q1(ds: Any) -> float:
-    """The partner channel's share of ``Q.MEMBER_STORE``'s members who joined in the period."""
+def m6_q1(ds: Any) -> tuple[int, float]:
+    """``Q.MEMBER_STORE``'s members who joined from ``Q.JOINED_FROM`` on through the partner channel: how many,
+    and their share."""
     q = questions("m6-cross-industry", ds)
-    m = _window(ds.members, "join_date", q)
-    m = m[m["home_store_id"] == q.MEMBER_STORE]
-    return float((m["join_channel"] == "异业合作").sum()) / float(len(m))
+    m = ds.members
+    m = m[(m["home_store_id"] == q.MEMBER_STORE) & (m["join_date"] >= pd.Timestamp(q.JOINED_FROM))]
+    k = int((m["join_channel"] == "异业合作").sum())
+    return k, float(k) / float(len(m))
 
 
 def m6_q2(ds: Any) -> float:

@@ -35,6 +35,7 @@ HIRED_BEFORE_RANGE = (_dt.date(2008, 1, 1), _dt.date(2015, 6, 30))
 PRE_FROM_RANGE = (_dt.date(2015, 1, 1), _dt.date(2015, 5, 31))
 POST_UNTIL_RANGE = (_dt.date(2015, 10, 1), _dt.date(2016, 1, 1))
 ORG_SEED_RANGE = (1, 2**31 - 1)
+JOINED_FROM_RANGE = (_dt.date(2015, 1, 1), _dt.date(2015, 9, 30))
 ORGS_PER_FACTION = 40
 PAYMENTS = ("现金", "微信支付", "支付宝", "银行卡")
 MONTHS = tuple(range(1, 13))
@@ -168,9 +169,11 @@ def m6(ds: Dataset) -> Questions:
     start, until = _period(v, "m6.period", M6_DAYS, ("2015-01-01", "2016-01-01"))
     return Questions("m6-cross-industry", v, {
         "MEMBER_STORE": v.pick("m6.member_store", _panel(ds), base=_pilot_panel_min(ds)),
+        "JOINED_FROM": _day(v, "m6.joined_from", *JOINED_FROM_RANGE, "2015-01-01"),
         "FROM": start, "UNTIL": until,
         "STORE": v.pick("m6.store", m6_stores(ds), base=_pilot_panel_min(ds)),
-    }, {"MEMBER_STORE": "第1题:面板门店", "FROM": "第1、2题:时段从这天起(含)", "UNTIL": "到这天之前(不含)",
+    }, {"MEMBER_STORE": "第1题:面板门店", "JOINED_FROM": "第1题:这天及以后入会", "FROM": "第2题:时段从这天起(含)",
+        "UNTIL": "到这天之前(不含)",
         "STORE": "第3题:门店编号"})
 
 
