@@ -344,3 +344,26 @@ def test_overlay_invariants_on_any_frame(student, n_days, seed):
     assert (a["member_tickets"] <= a["tickets"]).all()
     ratio = (1 + v.sales_lift) / 1.08
     assert np.allclose(a.loc[touched, "sales_yuan"], frame.loc[touched, "sales_yuan"] * ratio, atol=0.006)
+
+
+def test_the_question_dimensions_stated_in_the_docs_are_the_codes(dataset):
+    """docs/variants.md's table of question dimensions: every range, period and count is the code's and the data's."""
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "variants.md").read_text(encoding="utf-8")
+    lo, hi = VQ.MIN_AREA_RANGE
+    assert f"`MIN_AREA` {lo}–{hi} m²" in doc
+    for name, (a, b) in (("HIRED_BEFORE", VQ.HIRED_BEFORE_RANGE), ("PRE_FROM", VQ.PRE_FROM_RANGE),
+                         ("POST_UNTIL", VQ.POST_UNTIL_RANGE), ("JOINED_FROM", VQ.JOINED_FROM_RANGE)):
+        assert f"`{name}` {a} – {b}" in doc, name
+    for days, who in ((VQ.M2_DAYS, "m2"), (VQ.M3_DAYS, "m3"), (VQ.M6_DAYS, "m6")):
+        assert re.search(rf"^\| {who} \|.*period {days} days inside 2015", doc, re.M), who
+    assert f"n_per_faction={VQ.ORGS_PER_FACTION}" in doc
+    stores = len(VQ.m6_stores(dataset))
+    assert f"one of the {stores} pilot stores whose squad launched a scene" in doc
+    assert f"in each of the {stores} stores" in doc
+    squad_stores = dataset.squads["store_id"].nunique()
+    panel = int(dataset.stores["in_panel"].sum())
+    old = int((dataset.stores["open_date"] < pd.Timestamp("2015-01-01")).sum())
+    assert f"the same store is 1 in {panel}, {stores}, {squad_stores} or {old} depending" in doc
