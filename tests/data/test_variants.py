@@ -366,4 +366,4 @@ def test_the_question_dimensions_stated_in_the_docs_are_the_codes(dataset):
     squad_stores = dataset.squads["store_id"].nunique()
     panel = int(dataset.stores["in_panel"].sum())
     old = int((dataset.stores["open_date"] < pd.Timestamp("2015-01-01")).sum())
-    assert f"the same store is 1 in {panel}, {stores}, {squad_stores} or {old} depending" in doc
+    assert f"same store is 1 in {panel}, {stores}, {squad_stores} or {old} depending" in doc
