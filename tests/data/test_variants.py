@@ -114,14 +114,14 @@ def test_two_students_differ_in_every_autograded_answer_of_every_assignment(othe
 
 
 def test_question_dimensions_stay_in_documented_ranges_and_are_reproducible(dataset):
-    """Over 150 students: every store, city, squad, period, threshold and seed is one the docs name."""
+    """Over 80 students: every store, city, squad, period, threshold and seed is one the docs name."""
     st = dataset.stores
     old = set(st.loc[st["open_date"] < pd.Timestamp("2015-01-01"), "store_id"])
     panel = set(st.loc[st["in_panel"], "store_id"])
     squads = dataset.scenes[dataset.scenes["initiator"] == "一线小分队"].groupby("squad_id").size()
     year = (pd.Timestamp("2015-01-01"), pd.Timestamp("2016-01-01"))
     seen = {"m1": set(), "m2": set()}
-    for i in range(150):
+    for i in range(80):
         v = V.from_key(V.variant_key(SECRET, f"student-{i}"))
         ds = V.VariantDataset(validate=False, variant=v, base=dataset)
         q = {a: VQ.questions(a, ds) for a in VQ.QUESTIONS}
@@ -143,7 +143,7 @@ def test_question_dimensions_stay_in_documented_ranges_and_are_reproducible(data
         assert VQ.ORG_SEED_RANGE[0] <= m5.ORG_SEED <= VQ.ORG_SEED_RANGE[1]
         seen["m1"].add(m1.STORE)
         seen["m2"].add(m2.CITY)
-    assert len(seen["m1"]) > 140 and len(seen["m2"]) > 5   # the draws spread over the options
+    assert len(seen["m1"]) > 75 and len(seen["m2"]) > 5   # the draws spread over the options
     base = {a: VQ.questions(a, dataset).as_dict() for a in VQ.QUESTIONS}
     assert base["m1-o2o-basics"]["MIN_AREA"] == 0.0 and base["m2-touchpoints"]["FROM"] == "2015-12-01"
 
