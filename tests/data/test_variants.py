@@ -151,7 +151,8 @@ def test_question_dimensions_stay_in_documented_ranges_and_are_reproducible(data
 def test_every_variant_store_of_m6_can_meet_question_3_and_every_period_is_well_defined(dataset):
     """The teaching story holds in every variant: the reference scene of m6 q3 passes its thresholds for each
     store a variant may ask about; every 90-day (m3) and 60-day (m6) period has squad and HQ budgets and
-    partner scenes with a cost."""
+    partner scenes with a cost; every panel store has tickets in every 30-day (m2) period and members who
+    joined late in the year (m6 q1)."""
     from o2o.scenes import Scene, World, evaluate, simulate
 
     world = World.from_dataset(dataset)
@@ -163,6 +164,14 @@ def test_every_variant_store_of_m6_can_meet_question_3_and_every_period_is_well_
                       budget_yuan=2000.0, target_tier="全部")
         result = simulate(scene, world, draws=200, seed=2015)
         assert evaluate(result).overall >= 70 and result.totals()["margin_per_yuan"].mean() >= 1.0, store
+    tx, members = dataset.transactions, dataset.members
+    for store in dataset.stores.loc[dataset.stores["in_panel"], "store_id"]:
+        days = np.sort(tx.loc[tx["store_id"] == store, "ts"].dt.normalize().unique())
+        edges = np.concatenate([[np.datetime64("2014-12-31")], days, [np.datetime64("2016-01-01")]])
+        assert np.diff(edges).max() <= np.timedelta64(VQ.M2_DAYS, "D"), store   # tickets in every m2 period
+        late = members[(members["home_store_id"] == store)
+                       & (members["join_date"] >= pd.Timestamp(VQ.JOINED_FROM_RANGE[1]))]
+        assert len(late) > 0, store   # m6 q1 has members to count from any JOINED_FROM
     sc, daily = dataset.scenes, dataset.scene_daily
     partner = sc[sc["battle"].isin(["异业联盟采购", "附近异业"])]
     for start in pd.date_range("2015-01-01", "2015-12-31"):
