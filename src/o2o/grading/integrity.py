@@ -40,6 +40,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, float | Non
     **{a: ((lambda ds, a=a: expected_answers(a, ds)), tol) for a, tol in TOLERANCE.items() if a != "m4-fivew"},
 }
 
+
 def _notebook(path: Path) -> dict | None:
     try:
         if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_NOTEBOOK_BYTES:
@@ -81,6 +82,7 @@ def _as_answer(grade_id: str, value: Any) -> Any:
         ids = value.get("store_ids")
         return int(ids[0]) if isinstance(ids, (list, tuple)) and len(ids) == 1 and isinstance(ids[0], int) else None
     return value
+
 
 def _students(root: Path, assignment: str) -> list[str]:
     base = root / "autograded"
