@@ -58,7 +58,7 @@ COLUMNS: dict[str, str] = {
     "new_members_per_staff_day": "每名一线员工每天新会员数", "losing_money": "亏损门店",
     "outside_pilot_city": "试点城市以外", "weak_leader": "班长能力较弱",
     # scorecards, 5W, maturity
-    "score": "得分", "rank_in_format": "同业态排名", "metric": "指标", "value": "数值", "percentile": "同业态百分位",
+    "score": "得分", "rank_in_format": "同业态排名", "metric": "度量", "value": "数值", "percentile": "同业态百分位",
     "verdict": "判断", "indicator": "指标", "W": "维度", "name": "名称", "feedback": "评语",
     "faction": "派别", "n": "人数", "name_zh": "阶段", "bottleneck_stage": "卡住的阶段", "share_blocked": "卡住的比例",
     # the data overview
