@@ -35,7 +35,7 @@ def test_show_renames_columns_index_and_axis_names_and_drops_english_helpers():
     df.columns.name = "metric"
     out = show(df)
     assert list(out.columns) == ["场景数", "每元成本增量毛利(元)"]
-    assert out.index.name == "发起方" and out.columns.name == "指标"
+    assert out.index.name == "发起方" and out.columns.name == "度量"
     assert list(df.columns) == ["scenes", "format_en", "margin_per_yuan"], "the table itself is not changed"
     assert out["场景数"].tolist() == [12, 900]
 
