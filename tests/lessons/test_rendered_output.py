@@ -25,6 +25,7 @@ REPRS = {
     "a pandas repr": re.compile(r"\b(?:Timestamp|Timedelta|Period|Categorical|Index)\(['\[]|\bFreq: \w+"),
     "a Python container dump": re.compile(r"^\s*[\[{(]['\"]?\w+['\"]?: "),
     "a traceback": re.compile(r"Traceback \(most recent call last\)|\w+Error: "),
+    "a warning": re.compile(r"\b\w+Warning: "),
 }
 #: drafting notes a rendered lesson must never carry (markdown and printed text)
 DRAFT = re.compile(r"\bTODO\b|\bFIXME\b|\bXXX\b|\bTBD\b|待补充|待完善|待定稿|[((]draft[))]|草稿", re.I)
@@ -95,9 +96,10 @@ def test_the_scan_finds_what_it_must():
         (5, "text/html", "<table><thead><tr><th>margin_per_yuan</th><th>门店数</th></tr></thead></table>"),
         (6, "stream", "TODO: rewrite this paragraph\n"),
         (7, "text/plain", "Timestamp('2015-08-01 00:00:00')"),
+        (8, "stream", "/x/y.py:3: FutureWarning: The default of observed=False is deprecated\n"),
     ]
     found = problems_in(bad)
-    for cell in range(1, 8):
+    for cell in range(1, 9):
         assert any(p.startswith(f"cell {cell} ") for p in found), (cell, found)
     good = [
         (1, "text/html", "<table><thead><tr><th>每元成本增量毛利(元)</th><th>Who</th><th>KPA</th></tr></thead>"
