@@ -10,10 +10,12 @@ from __future__ import annotations
 import html
 import re
 
+import nbformat
 import pytest
 from lesson_helpers import LESSONS, REPO, read_notebook
 
 from o2o.display import KEEP
+from o2o.notebook_runner import rendered_outputs
 
 NOTEBOOKS = ["course/index.ipynb"] + [lsn.file for lsn in LESSONS]
 
@@ -116,3 +118,22 @@ def test_drafting_notes_are_found_outside_markers_only():
     assert len(drafting_notes(nb)) == 2
     nb.cells[1].source = "一句话<!-- given: TODO in a marker is not shown -->"
     assert drafting_notes(nb) == []
+
+
+def test_only_what_a_reader_sees_is_scanned():
+    """A widget's or a figure's text/plain fallback is never shown; a table's HTML and printed text are."""
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "m"},
+                                                     "text/plain": "<o2o.widgets.FanTiers object at 0x7f00>"}),
+        nbformat.v4.new_output("execute_result", data={"text/html": "<table><tr><th>门店数</th></tr></table>",
+                                                       "text/plain": "   stores\n0  1"}, execution_count=1),
+        nbformat.v4.new_output("stream", name="stdout", text="✓ 正确\n"),
+        nbformat.v4.new_output("error", ename="KeyError", evalue="'x'", traceback=["KeyError: 'x'"]),
+    ]
+    nb.cells.append(cell)
+    shown = rendered_outputs(nb)
+    assert [m for _, m, _ in shown] == ["application/vnd.jupyter.widget-view+json", "text/html", "stream", "error"]
+    found = problems_in(shown)
+    assert len(found) == 1 and "traceback" in found[0]
