@@ -43,6 +43,8 @@ PARTS: tuple[Part, ...] = (
     Part(2, "o2o.maturity", "the five-stage organisational maturity model"),
     Part(2, "o2o.syllabus", "the course syllabus"),
     Part(2, "o2o.display", "tables as lessons show them: the column glossary, Chinese column names (`show`)"),
+    Part(3, "o2o.teaching", "for instructors: session plans, discussion notes and example memos (data in `course/`), "
+                            "checked against the syllabus, lessons and assignments and rendered into the guide"),
     Part(3, "o2o.casegen", "the case generator: builds the dataset, simulating its historical scenes with "
                            "`o2o.scenes`; the `o2o data` and `o2o variant` commands"),
     Part(3, "o2o.assignments", "public checks, capstone plan rules and grading settings of the assignments"),

@@ -22,7 +22,7 @@ import yaml
 from .errors import O2OError
 
 __all__ = [
-    "Assignment", "Lesson", "Module", "Syllabus", "SyllabusError",
+    "Assignment", "Lesson", "Module", "Primer", "Syllabus", "SyllabusError",
     "SOURCES", "TABLES", "WIDGETS", "find_syllabus", "lessons_table", "load_syllabus",
 ]
 
@@ -98,6 +98,15 @@ class Lesson:
 
 
 @dataclass(frozen=True)
+class Primer:
+    """Lesson 0: the notebook primer, outside the lectures (no module, no assignment)."""
+
+    file: str
+    title_zh: str
+    title_en: str
+
+
+@dataclass(frozen=True)
 class Syllabus:
     title_zh: str
     title_en: str
@@ -109,6 +118,7 @@ class Syllabus:
     system_name_zh: str
     system_range: tuple[int, int]
     path: Path
+    primer: Primer | None = None
     _by_number: dict[int, Lesson] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -186,6 +196,18 @@ def _mapping(value: Any, ctx: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise SyllabusError(f"大纲错误:{ctx} 必须是键值表。", f"Syllabus error: {ctx} must be a mapping.")
     return value
+
+
+def _primer(raw: Any) -> Primer | None:
+    """The optional ``primer`` entry: a notebook ``lessons/00-<slug>.ipynb`` with its titles."""
+    if raw is None:
+        return None
+    d = _mapping(raw, "primer")
+    file = _str(d, "file", "primer")
+    if not re.fullmatch(r"lessons/00-[a-z0-9]+(?:-[a-z0-9]+)*\.ipynb", file):
+        raise SyllabusError(f"大纲错误:primer 的 file 应为 lessons/00-名称.ipynb(现在是 {file})。",
+                            f"Syllabus error: the primer's file should be lessons/00-name.ipynb (it is {file}).")
+    return Primer(file, _str(d, "title_zh", "primer"), _str(d, "title_en", "primer"))
 
 
 def parse_syllabus(raw: Any, path: Path) -> Syllabus:
@@ -281,6 +303,7 @@ def parse_syllabus(raw: Any, path: Path) -> Syllabus:
                             "Syllabus error: lessons must follow the order of the modules.")
 
     return Syllabus(
+        primer=_primer(doc.get("primer")),
         title_zh=_str(doc, "title_zh", "syllabus"), title_en=_str(doc, "title_en", "syllabus"),
         about_zh=_str(doc, "about_zh", "syllabus"), about_en=_str(doc, "about_en", "syllabus"),
         modules=tuple(modules.values()), assignments=tuple(assignments.values()), lessons=tuple(lessons),

@@ -11,6 +11,8 @@ from o2o.syllabus import load_syllabus
 REPO = Path(__file__).resolve().parents[2]
 SYLLABUS = load_syllabus(REPO / "course" / "syllabus.yml")
 LESSONS = SYLLABUS.lessons
+#: Lesson 0, the notebook primer (not one of the lectures), when the syllabus has one.
+PRIMER_FILES = [SYLLABUS.primer.file] if SYLLABUS.primer else []
 
 #: Folders whose notebooks the kit ships; every one must be clean and executable.
 NOTEBOOK_DIRS = ("lessons", "course", "widgets", "assignments/source")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from lesson_helpers import LESSONS, REPO, read_notebook
+from lesson_helpers import LESSONS, PRIMER_FILES, REPO, read_notebook
 
 from o2o.glossary import TERMS, markdown, variants_in
 
-TEXTS = ["course/index.ipynb", "docs/lesson-guide.md"] + [lsn.file for lsn in LESSONS]
+TEXTS = ["course/index.ipynb", "docs/lesson-guide.md"] + PRIMER_FILES + [lsn.file for lsn in LESSONS]
 
 
 def prose(path: str) -> str:

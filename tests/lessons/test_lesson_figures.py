@@ -8,11 +8,11 @@ each marker's expression is evaluated in the lesson's kernel after its last cell
 from __future__ import annotations
 
 import pytest
-from lesson_helpers import LESSONS, REPO, read_notebook
+from lesson_helpers import LESSONS, PRIMER_FILES, REPO, read_notebook
 
 from o2o.figures import check_figures, quotes, unmarked_numbers
 
-NOTEBOOKS = ["course/index.ipynb"] + [lsn.file for lsn in LESSONS]
+NOTEBOOKS = ["course/index.ipynb"] + PRIMER_FILES + [lsn.file for lsn in LESSONS]
 
 
 @pytest.mark.slow

@@ -4,7 +4,8 @@
    the navigation line (course home · previous · next, as in the syllabus);
 2. ``## 学习目标 / Objectives``;
 3. ``## 核心概念… / The idea`` with the English summary;
-4. one or more ``## 案例…`` (case) and ``## 互动…`` (explore) sections, at least one case;
+4. one or more ``## 案例…`` (case), ``## 互动…`` (explore) and ``## 数据的反例…`` (counter-example) sections,
+   at least one case;
 5. ``## 练习与讨论 / Practice and discussion`` holding ``### 你来试试…``, then optionally
    ``### 代码练习(选做)…``, then ``### 课堂讨论 / Discussion`` with an English paragraph;
 6. a last cell repeating the navigation line.
@@ -95,8 +96,8 @@ def _section_problems(cells) -> list[str]:
     if not any(t.startswith("案例") for t in middle):
         problems.append("at least one “## 案例…” section between the idea and the exercise")
     for t in middle:
-        if not t.startswith(("案例", "互动")):
-            problems.append(f"a section between the idea and the exercise is a case or an explore section: “## {t}”")
+        if not t.startswith(("案例", "互动", "数据的反例")):
+            problems.append(f"a section between the idea and the exercise is a case, explore or counter-example section: “## {t}”")
     for t in names:
         if not _BILINGUAL.search(t):
             problems.append(f"a section heading is Chinese first, then English after “/”: “## {t}”")

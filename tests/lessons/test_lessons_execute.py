@@ -8,9 +8,9 @@ its own notebook. test_lesson_figures.py reads the same runs.
 from __future__ import annotations
 
 import pytest
-from lesson_helpers import LESSONS
+from lesson_helpers import LESSONS, PRIMER_FILES
 
-NOTEBOOKS = ["course/index.ipynb"] + [lsn.file for lsn in LESSONS]
+NOTEBOOKS = ["course/index.ipynb"] + PRIMER_FILES + [lsn.file for lsn in LESSONS]
 
 
 @pytest.mark.slow

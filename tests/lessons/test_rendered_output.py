@@ -12,12 +12,12 @@ import re
 
 import nbformat
 import pytest
-from lesson_helpers import LESSONS, REPO, read_notebook
+from lesson_helpers import LESSONS, PRIMER_FILES, REPO, read_notebook
 
 from o2o.display import KEEP
 from o2o.notebook_runner import rendered_outputs
 
-NOTEBOOKS = ["course/index.ipynb"] + [lsn.file for lsn in LESSONS]
+NOTEBOOKS = ["course/index.ipynb"] + PRIMER_FILES + [lsn.file for lsn in LESSONS]
 
 #: raw Python representations a reader must never see
 REPRS = {

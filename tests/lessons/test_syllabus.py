@@ -52,7 +52,7 @@ def test_every_syllabus_lesson_has_its_file(lesson):
 
 
 def test_every_lesson_file_is_in_the_syllabus():
-    listed = {lsn.file for lsn in LESSONS}
+    listed = {lsn.file for lsn in LESSONS} | ({SYLLABUS.primer.file} if SYLLABUS.primer else set())
     on_disk = {p.relative_to(REPO).as_posix() for p in (REPO / "lessons").glob("*.ipynb")}
     extra = sorted(on_disk - listed)
     assert not extra, f"lesson notebooks not in course/syllabus.yml: {extra}"
@@ -75,3 +75,17 @@ def test_tables_read_by_a_lesson_are_listed(lesson):
     used &= TABLES
     missing = sorted(used - set(lesson.tables))
     assert not missing, f"{lesson.file} reads {missing}, not listed under tables in course/syllabus.yml"
+
+
+def test_the_primer_is_lesson_zero_and_linked_from_the_course_home_and_the_guide():
+    """Lesson 0 (the notebook primer) is in the syllabus beside the 36 lectures, not among them."""
+    from lesson_helpers import read_notebook
+
+    primer = SYLLABUS.primer
+    assert primer is not None and (REPO / primer.file).is_file()
+    assert primer.file not in {lsn.file for lsn in LESSONS}
+    name = primer.file.split("/")[-1]
+    home = "\n".join(c.source for c in read_notebook(REPO / "course" / "index.ipynb").cells)
+    assert f"../lessons/{name}" in home
+    assert f"../lessons/{name}" in (REPO / "course" / "INSTRUCTOR.md").read_text(encoding="utf-8")
+

@@ -27,7 +27,8 @@ from ..errors import DataError
 from ..safeio import fresh_folder
 from ..scenes.history import simulate_history
 from ..scenes.world import World
-from .chain import assign_pilot, choose_panel, make_products, make_staff_and_squads, make_stores, product_popularity
+from .chain import (assign_pilot, choose_panel, make_products, make_staff_and_squads, make_stores, plant_weak_leaders,
+                    product_popularity)
 from .panel import StoreInputs, generate_store
 from .sales import (DATES, assemble_daily, baseline_daily, chain_tier_shares, fans_monthly_aggregate,
                     store_levels)
@@ -109,6 +110,11 @@ def _build_into(tmp: Path, scale: int, seed: int, progress: bool, full: bool) ->
     scenes = make_scenes(stores, squads, rng, staff=staff, levels=levels)
     world = World.from_frames(stores=stores, squads=squads, staff=staff, daily_sales=base_daily,
                               store_fans_monthly=fans_agg)
+    # planted: weak leaders in well-earning stores (their scene schedule is their peers'; only how they run differs)
+    support = world.profit_support[world.store_pos(squads["store_id"].to_numpy())]
+    staff, weak_squads = plant_weak_leaders(stores, squads, staff, support, np.random.default_rng([seed, 2601]))
+    world = World.from_frames(stores=stores, squads=squads, staff=staff, daily_sales=base_daily,
+                              store_fans_monthly=fans_agg)
     scene_daily = simulate_history(scenes, world, seed=seed)
     inc_sales, _inc_margin, scene_store_days = _spread_scenes(stores, levels, scenes, scene_daily)
 
@@ -186,6 +192,7 @@ def _build_into(tmp: Path, scale: int, seed: int, progress: bool, full: bool) ->
             "pilot_stores": int((stores["pilot_group"] == "试点").sum()),
             "control_stores": int((stores["pilot_group"] == "对照").sum()),
         },
+        "planted_truth": {"weak_leader_squads": [int(s) for s in weak_squads]},
         "row_counts": counts,
         "mapped": mapped_meta,
         "files": {str(p.relative_to(tmp)): _sha256(p) for p in files},

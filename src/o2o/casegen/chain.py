@@ -210,3 +210,29 @@ def product_popularity(products: pd.DataFrame, rng: np.random.Generator) -> np.n
         z = rng.permutation(z)
         w[idx] = cat_w[cat] * z / z.sum()
     return w / w.sum()
+
+
+def plant_weak_leaders(stores: pd.DataFrame, squads: pd.DataFrame, staff: pd.DataFrame, profit_support: np.ndarray,
+                       rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray]:
+    """The planted weak leaders: in ``cal.WEAK_LEADER_SQUADS`` squads of stores that earn well (full profit
+    support), outside the pilot and its control group and outside the panel, the leader was appointed by
+    seniority; his capability is drawn from ``cal.WEAK_LEADER_CAPABILITY``. Returns the staff table with
+    those capabilities and the squads' ids (sorted). Uses only ``rng`` (a stream of its own), so every other
+    draw of the generator stays the same.
+
+    ``profit_support`` is per row of ``squads`` (the simulator's support of each squad's store)."""
+    group = squads["store_id"].map(stores.set_index("store_id")["pilot_group"]).to_numpy()
+    panel = squads["store_id"].map(stores.set_index("store_id")["in_panel"]).fillna(False).to_numpy(dtype=bool)
+    ok = (group == "无") & ~panel & (np.asarray(profit_support) >= 1.0)
+    candidates = squads["squad_id"].to_numpy()[ok]
+    n = min(cal.WEAK_LEADER_SQUADS, len(candidates))
+    chosen = np.sort(rng.choice(candidates, size=n, replace=False)) if n else np.array([], dtype=np.int32)
+    lo, hi = cal.WEAK_LEADER_CAPABILITY
+    cap = np.round(rng.uniform(lo, hi, n), 3)
+    leaders = squads.set_index("squad_id").loc[chosen, "leader_staff_id"].to_numpy()
+    out = staff.copy()
+    pos = pd.Series(np.arange(len(out)), index=out["staff_id"].to_numpy()).loc[leaders].to_numpy()
+    col = out["capability"].to_numpy(dtype=float).copy()
+    col[pos] = cap
+    out["capability"] = col
+    return out, chosen.astype(np.int32)

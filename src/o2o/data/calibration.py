@@ -105,6 +105,11 @@ PILOT_SALES_EFFECT = 0.08        # +8% daily sales, planted (kit's construction)
 PILOT_MEMBER_EFFECT = 0.30       # +30% new members per day, planted
 PILOT_SCENE_RATE_RATIO = 2.5     # squad-initiated scenes per month, x2.5, planted
 
+# Planted counter-examples (kit's construction; datasets/README.md, tests/data/test_counter_examples.py)
+WEAK_LEADER_SQUADS = 20          # squads of profitable, non-pilot stores whose leader was appointed by seniority
+WEAK_LEADER_CAPABILITY = (0.05, 0.2)   # their leaders' capability (uniform); every other leader is above 0.3
+WEAK_LEADER_BELOW = 0.3          # the capability below which a leader counts as weak in the recovery tests
+
 # Members and tiers
 TIERS = ("沉睡粉", "普通粉", "活跃粉", "铁杆粉")  # month-end status by visits that month: 0, 1-2, 3-7, 8+
 TIER_VISIT_BOUNDS = (0, 1, 3, 8)

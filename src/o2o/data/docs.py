@@ -73,6 +73,7 @@ def render_readme() -> str:
         "`pilot_truth.sales_effect_from_extra_scenes`; a difference-in-differences on log sales should find "
         "`pilot_truth.sales_effect_total`. These effects are set by the kit for teaching; they are not "
         "estimates of the real pilot.\n")
+    out.extend(_counter_examples_section())
     out.extend(_variants_section())
     out.append("## 数据表 · Tables\n")
     out.append("类别型的值是中文(学员直接用它们筛选),列名是英文。日期为当天零点的时间戳。"
@@ -126,4 +127,48 @@ def _variants_section() -> list[str]:
         "场景历史(包括亏钱的小分队场景)与基础数据相同。 Each variant's `ds.meta[\"pilot_truth\"]` states its own "
         "planted effects; the historical scenes (squad scenes that lose money included) are the base case's. "
         "See `docs/variants.md`.\n",
+    ]
+
+
+def _counter_examples_section() -> list[str]:
+    """The planted counter-examples: where the data pushes back on lecture 18 (the kit's construction)."""
+    n = cal.WEAK_LEADER_SQUADS
+    lo, hi = cal.WEAK_LEADER_CAPABILITY
+    below = cal.WEAK_LEADER_BELOW
+    return [
+        "## 植入的反例 · Planted counter-examples\n",
+        "数据并不处处附和第18讲。下面几条是本套件为教学设定的“反例”,让学员学会找例外(第19、20、22、26、35讲);"
+        "它们是本套件的构建,不是讲座的结论,也不是对任何企业的估计。`tests/data/test_counter_examples.py` "
+        "用课程自己的分组方法(`o2o.analysis.counter_examples`)把每一条找回来,方向和门槛写在括号里。\n",
+        "1. **小分队场景亏钱的条件。** (a) 门店亏损:模拟器里小分队的活动强度随门店利润下降,利润为零或为负时只剩 "
+        "30%;这类门店的小分队场景每元成本增量毛利低于 0.7、七成以上亏钱,而班长能力正常、门店盈利充足、两周内没有"
+        f"别的场景的小分队场景至少 1.0。(b) 班长能力弱:{n} 支门店盈利充足、不在试点和对照组、不在样本门店里的小分队,"
+        f"班长按资历任命,能力分在 {lo:g}–{hi:g} 之间(其余班长都在 {below:g} 以上);它们上线场景的频率与同类小分队相同,"
+        f"只是做得差:盈利充足门店里能力低于 {below:g} 的班长每元低于 0.8,其他班长至少 1.0。`meta.json` 的 "
+        "`planted_truth.weak_leader_squads` 列出它们;场景最多的一支(并列时取编号最小的)是第26讲的案例,每元不到 1、"
+        "多数场景亏钱。(c) 重复场景:粉丝疲劳使同一家店近期做过的场景越多,新场景的参与度越低(模拟模型的 "
+        "`fatigue_per_scene`、`fatigue_days`);按上线前 14 天内同店的场景数 0、1、2+ 分组,转化率和每元毛利逐组下降,"
+        "2+ 组的转化率至少低 20%。",
+        "2. **总部场景赚钱的条件。** 告知巨头优惠:支付平台承担优惠的 80%,也承担宣传它的广告费的 80%(模拟模型的 "
+        "`BATTLE_PROFILES`)。总部的这类场景只要在店内告知,每一个都回本(合计每元至少 1.2);其他总部场景合计低于 0.6。\n",
+        "The data does not agree with lecture 18 everywhere. These counter-examples are set by the kit for teaching "
+        "(lessons 19, 20, 22, 26, 35 ask students to find them); they are the kit's construction, not the lecture's "
+        "claims and not estimates of any company. `tests/data/test_counter_examples.py` recovers each with the course's "
+        "own groupings (`o2o.analysis.counter_examples`), with the direction and threshold stated here.\n",
+        "1. **When a squad scene loses money.** (a) A loss-making store: in the simulator a squad's activity falls with "
+        "its store's profit, to 30% at zero or negative profit; such stores' squad scenes return below 0.7 yuan of "
+        "incremental margin per yuan and over 70% of them lose money, while scenes with a capable leader, a store that "
+        "earns well and no scene in the two weeks before return at least 1.0. "
+        f"(b) A weak leader: in {n} squads of stores that earn well, outside the pilot, its control group and the panel, "
+        f"the leader was appointed by seniority, with capability {lo:g}–{hi:g} (every other leader is above {below:g}); "
+        "they launch scenes as often as their peers and run them worse: in stores that earn well, leaders below "
+        f"{below:g} return below 0.8 per yuan, the others at least 1.0. `meta.json` lists them in "
+        "`planted_truth.weak_leader_squads`; the one with the most scenes (the lowest id among equals) is lesson 26's "
+        "case, below 1 per yuan with most of its scenes losing money. (c) Repeated scenes: fatigue lowers a scene's "
+        "engagement with the scenes launched at the same store shortly before (`fatigue_per_scene`, `fatigue_days` "
+        "of the scene model); grouped by the store's scenes in the 14 days before (0, 1, 2+), conversion and margin "
+        "per yuan fall at each step and the 2+ group converts at least 20% less.",
+        "2. **When an HQ scene pays.** Telling customers of a payment giant's offer: the platform funds 80% of the "
+        "offer and 80% of the media announcing it (the scene model's `BATTLE_PROFILES`). Every such HQ scene that also "
+        "announces it in store pays (together at least 1.2 per yuan); the other HQ scenes together return below 0.6.\n",
     ]

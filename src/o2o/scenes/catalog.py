@@ -50,7 +50,8 @@ class BattleProfile:
     to the store's ticket; join: rate at which non-members join; upgrade: tier-upgrade rate;
     pool: size of the reachable population (partners bring their own customers);
     incentive_cost: share of the incentive's face value the chain pays (partners or payment
-    platforms fund the rest).
+    platforms fund the rest); ad_cost: share of the ad spend the chain pays (a payment platform
+    co-funds the media that announces its own offer).
     """
 
     forward: float = 1.0
@@ -61,6 +62,7 @@ class BattleProfile:
     upgrade: float = 1.0
     pool: float = 1.0
     incentive_cost: float = 1.0
+    ad_cost: float = 1.0
 
 
 BATTLE_PROFILES: dict[str, BattleProfile] = {
@@ -77,7 +79,7 @@ BATTLE_PROFILES: dict[str, BattleProfile] = {
     "微商": BattleProfile(forward=1.3, visit=0.7, basket=1.3),
     "异业联盟采购": BattleProfile(forward=1.0, visit=0.9, join=1.4, pool=1.5, incentive_cost=0.7),
     # payment: mobile payment as a second scene
-    "告知巨头优惠": BattleProfile(forward=0.8, visit=0.9, conversion=1.1, incentive_cost=0.2),
+    "告知巨头优惠": BattleProfile(forward=0.8, visit=0.9, conversion=1.1, incentive_cost=0.2, ad_cost=0.2),
     "付满送": BattleProfile(forward=0.9, visit=1.0, basket=1.4),
     "附近异业": BattleProfile(forward=1.0, visit=1.0, join=1.3, pool=1.3, incentive_cost=0.5),
 }

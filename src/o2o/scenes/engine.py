@@ -128,7 +128,7 @@ def run(world: World, x: Inputs, G: int, rng: np.random.Generator, prm: ModelPar
     days = _day_loop(x, G, prm, st, people, reach, casc, seed_w, seed_wo, eps, xi, eta, keep_store_totals)
     act_f = st.active.astype(float)
     res = _outcomes(G, st.T, days, act_f, reach_b, reach_fi, eps, z)
-    _costs(res, x, G, prm, st, reach, act_f)
+    _costs(res, x, G, prm, st, reach, act_f, b["ad_cost"])
     if keep_store_totals:
         res.update(_store_totals(x, st, reach, casc, days, cw, cwo, eps))
     return res
@@ -246,11 +246,12 @@ def _outcomes(G: int, T: int, days: _Days, act_f: np.ndarray, reach_b: np.ndarra
 
 
 def _costs(res: dict[str, np.ndarray], x: Inputs, G: int, prm: ModelParams, st: Stores, reach: Reach,
-           act_f: np.ndarray) -> None:
-    """Adds the costs (ads, incentives paid, operations) and zeroes every metric outside the scene's days."""
+           act_f: np.ndarray, ad_cost: np.ndarray) -> None:
+    """Adds the costs (ads: the chain's share ``ad_cost`` of the spend; incentives paid; operations) and zeroes
+    every metric outside the scene's days."""
     T = st.T
     n_st = st.valid.sum(1)                                               # (Gp,)
-    cost_ads = np.broadcast_to(reach.ad_daily * act_f, (G, T)).copy()
+    cost_ads = np.broadcast_to(reach.ad_daily * ad_cost * act_f, (G, T)).copy()
     cost_inc = res["redemptions"] * x.unit_cost
     ops = np.where(x.squad, prm.squad_ops_yuan_per_store_day * n_st[:, None] * act_f, 0.0)
     hq_first = np.zeros_like(act_f)

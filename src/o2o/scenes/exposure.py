@@ -47,7 +47,7 @@ class Inputs:
 
 
 def battle_arrays(battle: np.ndarray) -> dict[str, np.ndarray]:
-    names = ("forward", "visit", "conversion", "basket", "join", "upgrade", "pool", "incentive_cost")
+    names = ("forward", "visit", "conversion", "basket", "join", "upgrade", "pool", "incentive_cost", "ad_cost")
     flat = battle.ravel()
     out = {}
     for n in names:
