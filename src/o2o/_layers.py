@@ -47,7 +47,7 @@ PARTS: tuple[Part, ...] = (
                             "checked against the syllabus, lessons and assignments and rendered into the guide"),
     Part(3, "o2o.casegen", "the case generator: builds the dataset, simulating its historical scenes with "
                            "`o2o.scenes`; the `o2o data` and `o2o variant` commands"),
-    Part(3, "o2o.assignments", "public checks, capstone plan rules and grading settings of the assignments"),
+    Part(3, "o2o.assignments", "public checks, the capstone's rollout analysis, scene plan rules and grading settings of the assignments"),
     Part(4, "o2o.analysis", "case computations behind each lesson (DataFrames in, DataFrames and figures out)"),
     Part(5, "o2o.widgets", "ipywidgets + plotly classes, and the lesson labs composed of them"),
     Part(6, "o2o.apps", "Voila apps composed of widgets, and their server"),

@@ -1,4 +1,4 @@
-"""The capstone's three-scene plan for one store: rules, simulation, and a table to compare plans.
+"""A three-scene plan for one store (lesson 35's scene portfolio): rules, simulation, and a table to compare plans.
 
 A plan is a list of three scene answers (plain ``dict``s of :class:`o2o.scenes.Scene` fields).
 :func:`plan_table` simulates every scene with the grading settings and gives one row per scene
