@@ -79,7 +79,7 @@ def plan_table(scenes: list[Any], world: Any) -> pd.DataFrame:
         result, report = simulate_answer(s, world)
         tot = result.totals()
         rows.append({
-            "场景": i, "名称": s.name, "类型": s.scene_type, "战役": s.battle, "发起方": s.initiator,
+            "场景": i, "名称": s.name, "类型": s.scene_type, "战争": s.battle, "发起方": s.initiator,
             "上线": s.launch_date, "结束": s.end_date, "预算(元)": float(s.budget_yuan),
             **{w: round(float(v), 1) for w, v in report.scores.items()},
             "5W平均": round(report.overall, 1),
