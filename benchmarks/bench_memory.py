@@ -11,12 +11,21 @@ Measured in one run, side by side, from ``/proc/PID/smaps_rollup``:
   proportional set size (``Pss``: shared pages, such as the mapped dataset, charged in
   shares) plus the server's own, and the sum of their private memory.
 
+* **a student's server on the hub** — a real cohort hub (``o2o hub init``/``start`` on a throw-away
+  state folder, one real Unix account, the test suite's cohort helpers in ``tests/hub/``): the
+  student logs in, the hub spawns their server the way it spawns every server
+  (``LocalProcessSpawner`` → ``o2o.hub.singleuser`` → ``jupyterhub-singleuser``, with the
+  hub's environment and limits), and lesson 18 runs in a kernel of that server (from the
+  student's own copy of the lessons); measured while that kernel is alive: the kernel and the
+  server process. Needs root (it creates the account) and the hub's proxy (``make hub-proxy``);
+  without them this part is skipped and says why (``--no-hub`` skips it on purpose).
+
 *Private memory* is ``Private_Dirty``: pages only that process has written, the memory a
 kernel really adds. Goal: every kernel within 1.6x the bare kernel; 20 visitors within 5 GB.
-A student's server on the hub is not measured here (the kit has no hub yet).
 
     python benchmarks/bench_memory.py              # writes benchmarks/results/bench_memory.json
     python benchmarks/bench_memory.py --visitors 5 # fewer simultaneous visitors
+    python benchmarks/bench_memory.py --no-hub     # without the student's server on the hub
 """
 
 from __future__ import annotations
@@ -44,6 +53,7 @@ LESSONS = ("18-activate-front-line.ipynb", "35-scene-portfolio.ipynb")
 BARE = ("import pandas as pd\nimport plotly.graph_objects as go\n"
         "go.Figure(go.Bar(x=list('abc'), y=[1, 3, 2])).show()\n")
 RADAR = "() => { const g = document.querySelector('.js-plotly-plot'); return g && g.data ? Array.from(g.data[0].r) : null; }"
+HUB_LESSON = "o2o/lessons/18-activate-front-line.ipynb"   # the student's own copy, as they open it
 GOAL_RATIO = 1.6
 GOAL_VISITORS_GB = 5.0
 
@@ -116,6 +126,78 @@ def lesson_cells(name: str) -> list[str]:
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
+# --------------------------------------------------------------------------- a student's server on the hub
+
+
+def account_processes(uid: int) -> dict[str, list[int]]:
+    """The account's single-user server and kernel processes."""
+    out: dict[str, list[int]] = {"server": [], "kernel": []}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            if d.stat().st_uid != uid:
+                continue
+            cmd = (d / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"ipykernel" in cmd:
+            out["kernel"].append(int(d.name))
+        elif b"singleuser" in cmd:
+            out["server"].append(int(d.name))
+    return out
+
+
+def hub_unavailable() -> str:
+    """Why the hub part cannot run here ('' when it can)."""
+    if os.geteuid() != 0:
+        return "needs root (the hub's students are real Unix accounts)"
+    if not (ROOT / "hub-proxy" / "node_modules" / ".bin" / "configurable-http-proxy").exists():
+        return "the hub's proxy is not installed (make hub-proxy)"
+    return ""
+
+
+def student_server(results_dir: Path) -> dict:
+    """A real hub, one student: log in, the hub spawns the server, lesson 18 runs in a kernel of it."""
+    import pwd
+
+    sys.path.insert(0, str(ROOT / "tests" / "hub"))
+    from cohort import Cohort  # lazy: the hub's test helpers (real accounts), only for this part
+    from hubclient import HubUser  # lazy: as above
+
+    cohort = Cohort(1, results_dir)
+    got: dict[str, dict] = {}
+    try:
+        cohort.init()
+        cohort.o2o("hub", "roster", "import", str(cohort.write_roster()), "--state", str(cohort.state))
+        cohort.start()
+        name = cohort.students[0]
+        user = HubUser(cohort.url, name, cohort.password(name))
+        user.login()
+        user.start_server(600)
+        uid = pwd.getpwnam(name).pw_uid
+
+        def measure() -> None:
+            time.sleep(1.0)
+            procs = account_processes(uid)
+            if len(procs["kernel"]) != 1 or len(procs["server"]) != 1:
+                raise RuntimeError(f"expected one server and one kernel of {name}, found {procs}")
+            got["kernel"] = rollup(procs["kernel"][0])
+            got["server"] = rollup(procs["server"][0])
+            got["kernel_environ_malloc"] = sorted(
+                k for k in Path(f"/proc/{procs['kernel'][0]}/environ").read_bytes().decode(errors="replace")
+                .split("\0") if k.startswith("MALLOC_"))
+
+        replies = user.run_notebook(HUB_LESSON, cell_timeout=600, before_shutdown=measure)
+        bad = [r for r in replies if r.get("status") != "ok"]
+        if bad:
+            raise RuntimeError(f"lesson 18 failed in the student's server: {str(bad[0])[:300]}")
+        user.api("DELETE", f"/users/{name}/server")
+    finally:
+        cohort.close()
+    return got
+
+
 # --------------------------------------------------------------------------- simulator visitors
 
 
@@ -157,6 +239,7 @@ def visitors(browser, n: int, results_dir: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--visitors", type=int, default=20, help="simultaneous simulator visitors (default 20)")
+    ap.add_argument("--no-hub", action="store_true", help="skip the student's server on the hub")
     args = ap.parse_args(argv)
     if args.visitors < 1:
         ap.error("--visitors must be at least 1")
@@ -169,6 +252,15 @@ def main(argv: list[str] | None = None) -> int:
     for name in LESSONS:
         kernels[name[:2]] = run_in_kernel(lesson_cells(name), ROOT / "lessons")
         print(f"lesson {name[:2]}: {kernels[name[:2]]['Private_Dirty'] / 1024:.0f} MB private", flush=True)
+    hub_skipped = "--no-hub" if args.no_hub else hub_unavailable()
+    hub: dict = {}
+    if hub_skipped:
+        print(f"student's server on the hub: skipped ({hub_skipped})", flush=True)
+    else:
+        hub = student_server(results_dir)
+        kernels["hub-18"] = hub["kernel"]
+        print(f"hub student's kernel after lesson 18: {hub['kernel']['Private_Dirty'] / 1024:.0f} MB private, "
+              f"its server {hub['server']['Private_Dirty'] / 1024:.0f} MB", flush=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         one = visitors(browser, 1, results_dir)
@@ -180,6 +272,12 @@ def main(argv: list[str] | None = None) -> int:
                  "ratio_to_bare": v["Private_Dirty"] / bare} for k, v in kernels.items()}
     summary = {
         "kernels": table,
+        "hub_student_server": ({"skipped": hub_skipped} if hub_skipped else {
+            "kernel_private_dirty_mb": hub["kernel"]["Private_Dirty"] / 1024,
+            "server_private_dirty_mb": hub["server"]["Private_Dirty"] / 1024,
+            "server_and_kernel_private_dirty_mb": (hub["kernel"]["Private_Dirty"] + hub["server"]["Private_Dirty"]) / 1024,
+            "kernel_ratio_to_bare": hub["kernel"]["Private_Dirty"] / bare,
+            "kernel_malloc_settings": hub["kernel_environ_malloc"]}),
         "visitors": args.visitors,
         "visitors_total_pss_gb": crowd["sum_pss_kb"] / 1024 ** 2,
         "visitors_total_private_gb": crowd["sum_private_dirty_kb"] / 1024 ** 2,

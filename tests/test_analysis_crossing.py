@@ -124,7 +124,7 @@ def test_cost_sharing_divides_by_the_chains_part_of_the_cost():
     t = X.cost_sharing(scenes, daily, partner_shares=[0.0, 0.5]).set_index(["battle", "partner_share"])
     assert t.loc[("附近异业", 0.0), "margin_per_yuan"] == pytest.approx(0.8)
     assert t.loc[("附近异业", 0.5), "margin_per_yuan"] == pytest.approx(1.6)
-    assert t.loc[("其他战役", 0.0), "margin_per_yuan"] == pytest.approx(0.4)
+    assert t.loc[("其他战争", 0.0), "margin_per_yuan"] == pytest.approx(0.4)
     assert X.break_even_share(0.8) == pytest.approx(0.2) and X.break_even_share(1.3) == 0.0
     for bad in ([1.0], [-0.1], ["x"], []):
         with pytest.raises(DataError, match="比例"):
@@ -153,7 +153,7 @@ def test_scorecard_ranks_within_format_and_reads_lower_rent_as_better():
     c = X.store_card(card, 2)
     assert c.loc["rent_share", "verdict"] == "短板"
     sug = X.scene_suggestions(card, 2, n=1)
-    assert len(sug) == 1 and sug["战役"].iloc[0] in {b for _, b, _ in X.SUGGESTIONS.values()}
+    assert len(sug) == 1 and sug["战争"].iloc[0] in {b for _, b, _ in X.SUGGESTIONS.values()}
     with pytest.raises(DataError, match="没有门店"):
         X.store_card(card, 999)
     with pytest.raises(DataError):

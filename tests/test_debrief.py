@@ -1,4 +1,4 @@
-"""The cohort debrief (班级复盘): scores, failure messages and capstone plans from a gradebook."""
+"""The cohort debrief (班级复盘): scores, failure messages and the capstone analyses from a gradebook."""
 
 from __future__ import annotations
 
@@ -8,23 +8,16 @@ from pathlib import Path
 import pytest
 
 from o2o import debrief
-from o2o.assignments.plans import capstone_store
+from o2o.assignments import capstone as C
 from o2o.errors import GradingError
 
 ROOT = Path(__file__).resolve().parents[1]
-KINDS = ("solution", "over_budget", "blank", "weak", "two_scenes")
+KINDS = ("solution", "lookahead", "blank", "rule_slip", "big_bang", "decree", "rounded")
 
 
 @pytest.fixture(scope="module")
-def world(dataset):
-    from o2o.scenes import World
-
-    return World.from_dataset(dataset)
-
-
-@pytest.fixture(scope="module")
-def small_class(tmp_path_factory, dataset, world):
-    return debrief.demo_class(tmp_path_factory.mktemp("class"), ds=dataset, world=world, seed=7, kinds=KINDS)
+def small_class(tmp_path_factory, dataset):
+    return debrief.demo_class(tmp_path_factory.mktemp("class"), ds=dataset, seed=7, kinds=KINDS)
 
 
 def test_demo_class_is_a_real_nbgrader_gradebook(small_class):
@@ -33,36 +26,37 @@ def test_demo_class_is_a_real_nbgrader_gradebook(small_class):
     with Gradebook(small_class.db_url) as gb:
         students = sorted(s.id for s in gb.students)
         assert students == [f"s{i:02d}" for i in range(1, len(KINDS) + 1)]
-        assert gb.find_submission("capstone", "s01").score == pytest.approx(8 + gb.find_grade(
-            "q3-memo", "capstone", "capstone", "s01").score)
+        assert gb.find_submission("capstone", "s01").score == pytest.approx(12 + gb.find_grade(
+            "q6-memo", "capstone", "capstone", "s01").score)
 
 
 def test_score_table_and_distribution(small_class):
     scores = debrief.score_table(small_class, "capstone")
-    assert len(scores) == len(KINDS) * 3
+    assert len(scores) == len(KINDS) * 6
     by = scores.set_index(["student", "question"])["score"]
-    assert by[("s01", "q1-test")] == 4 and by[("s01", "q2-test")] == 4  # the solution
-    assert by[("s02", "q1-test")] == 0  # over budget
-    assert by[("s03", "q1-test")] == 0 and by[("s03", "q3-memo")] == 0  # blank
-    assert by[("s04", "q1-test")] == 4 and by[("s04", "q2-test")] == 0  # valid but weak
+    full = {"q1-test": 3, "q2-test": 3, "q3-test": 2, "q4-test": 2, "q5-test": 2}
+    assert {q: by[("s01", q)] for q in full} == full                     # the solution
+    assert {q: by[("s07", q)] for q in full} == full                     # rounded as asked
+    assert by[("s02", "q1-test")] == 0 and by[("s02", "q2-test")] == 3   # looked ahead: q1 only
+    assert all(by[("s03", q)] == 0 for q in full) and by[("s03", "q6-memo")] == 0  # blank
+    assert by[("s04", "q2-test")] == 0 and by[("s04", "q3-test")] == 2   # a rule slip costs q2, not q3 as well
+    assert by[("s05", "q3-test")] == 0 and by[("s06", "q4-test")] == 0
     dist = debrief.score_distribution(scores).set_index("题目")
     assert dist.loc["q1-test", "人数"] == len(KINDS)
-    assert dist.loc["q1-test", "满分率"] == pytest.approx(2 / len(KINDS))
-    assert dist.loc["q2-test", "满分率"] == pytest.approx(1 / len(KINDS))
-    assert dist.loc["q3-memo", "类型"] == "人工" and dist.loc["q1-test", "类型"] == "自动"
+    assert dist.loc["q1-test", "满分率"] == pytest.approx(5 / len(KINDS), abs=1e-3)
+    assert dist.loc["q6-memo", "类型"] == "人工" and dist.loc["q1-test", "类型"] == "自动"
     fig = debrief.score_figure(scores)
-    assert len(fig.data) == 3
+    assert len(fig.data) == 6
 
 
 def test_common_failures_group_messages(small_class):
     fails = debrief.common_failures(small_class, "capstone")
     assert (fails["人数"] >= 1).all()
     text = " | ".join(fails["问题"])
-    assert "预算合计 # 元,超过上限 # 元" in text
+    assert "用到了 # 以后的数据" in text or "用到了 #-#-# 以后的数据" in text  # the look-ahead, with its reason
     assert "还没有作答" in text
-    assert "# 个场景" in text  # the two-scene plan
-    assert "5W 平均分" in text  # the weak plan misses its target
-    assert "9000" not in text and "6000" not in text  # numbers are merged, names like 5W kept
+    assert "超过总部一批最多能辅导的 # 家" in text   # the big-bang rollout
+    assert debrief.HIDDEN_FAILURE in text         # the rule slip and the decree: caught by the hidden tests
 
 
 def test_hidden_test_failures_are_counted_without_their_code():
@@ -72,41 +66,39 @@ def test_hidden_test_failures_are_counted_without_their_code():
     assert msg == "q3 = # 大于合理的上限 #,请检查"
 
 
-def test_class_plans_side_by_side(small_class, dataset, world):
-    plans = debrief.class_plans(small_class, world, store=capstone_store(dataset)).set_index("student")
-    assert plans.loc["s01", "状态"] == "有效"
-    assert plans.loc["s02", "状态"].startswith("违反约束") and plans.loc["s02", "总预算"] == 9000
-    assert plans.loc["s03", "状态"] == "没有可读取的方案"
-    assert plans.loc["s05", "状态"].startswith("违反约束:方案有 2 个场景")
-    assert plans.loc["s04", "最弱场景5W"] < 65 <= plans.loc["s01", "最弱场景5W"]
-    # re-simulated with the trusted simulator: same numbers as the plan table of the solution
-    from o2o.assignments.plans import margin_ratio, plan_table
-    from o2o.scenes import Scene
-
-    plan = debrief.student_plan(small_class, "s01")
-    table = plan_table([Scene(**p) for p in plan], world)
-    assert plans.loc["s01", "每元毛利"] == round(margin_ratio(table), 2)
-    fig = debrief.plans_figure(plans.reset_index())
-    assert len(fig.data) == 5
+def test_class_rollouts_side_by_side(small_class, dataset):
+    r = debrief.class_rollouts(small_class, ds=dataset).set_index("student")
+    exp = C.answers(dataset)
+    assert r.loc["s01", "自动题答对"] == 5 and r.loc["s07", "自动题答对"] == 5
+    assert bool(r.loc["s02", "看未来"]) and r.loc["s02", "状态"] == "用了方案日期以后的数据"
+    assert not r.drop(index="s02")["看未来"].any()
+    assert r.loc["s03", "状态"] == "没有可读取的答案" and r.loc["s03", "自动题答对"] == 0
+    assert r.loc["s04", "就绪门店(答)"] > r.loc["s04", "就绪门店(应)"] == len(exp["q2-answer"])
+    assert r.loc["s05", "批次(答)"] == str(len(exp["q2-answer"])) and r.loc["s06", "权益"] == "A"
+    assert r.loc["s01", "正确效果"] == round(exp["q1-answer"], 4) and r.loc["s01", "区域"] == C.region(dataset)
+    assert (r["与他人版本相符"] == "").all()   # one shared case: nobody's answer is another variant's
+    fig = debrief.rollouts_figure(r.reset_index())
+    assert len(fig.data) == 2
 
 
-def test_plan_read_from_a_literal_answer_when_no_output(tmp_path, small_class):
-    """A submission graded elsewhere (no printed plan) still shows when its answer is a literal list."""
+def test_answers_are_read_as_data_never_run(tmp_path, small_class):
+    """A submission graded elsewhere (no outputs) still shows when its answers are literals; code is never run."""
     course = debrief.ClassCourse(tmp_path)
     src = json.loads(small_class.autograded_notebook("s01", "capstone", "capstone").read_text(encoding="utf-8"))
     for cell in src["cells"]:
-        cell["outputs"] = [] if cell["cell_type"] == "code" else cell.get("outputs", [])
+        if cell["cell_type"] == "code":
+            cell["outputs"] = []
     path = course.submitted_notebook("x", "capstone", "capstone")
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps(src, ensure_ascii=False), encoding="utf-8")
-    plan = debrief.student_plan(course, "x")
-    assert plan is not None and len(plan) == 3 and plan[0]["battle"] == "自团购"
-    # code that is not a literal is never run
+    got = debrief.student_answers(course, "x")
+    assert got["q4-answer"] == "B" and isinstance(got["q2-answer"], list)
+    marker = tmp_path / "ran"
     for cell in src["cells"]:
-        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "q1-answer":
-            cell["source"] = "import os\ncapstone_plan = [os.system('echo hacked')]"
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "q4-answer":
+            cell["source"] = f"import pathlib\nq4_rights = pathlib.Path({str(marker)!r}).write_text('x')"
     path.write_text(json.dumps(src, ensure_ascii=False), encoding="utf-8")
-    assert debrief.student_plan(course, "x") is None
+    assert debrief.student_answers(course, "x")["q4-answer"] is None and not marker.exists()
 
 
 def test_open_class_needs_a_gradebook(tmp_path):
@@ -129,11 +121,11 @@ def test_debrief_notebook_runs_on_the_demo_class():
     assert result.mimetypes.count("application/vnd.plotly.v1+json") == 2
 
 
-def test_demo_class_never_replaces_a_real_gradebook(tmp_path, dataset, world):
+def test_demo_class_never_replaces_a_real_gradebook(tmp_path, dataset):
     """A folder whose gradebook.db the demo did not make is refused, byte for byte untouched."""
     real = tmp_path / "course"
     real.mkdir()
     (real / "gradebook.db").write_bytes(b"a real cohort's grades")
     with pytest.raises(GradingError, match="demo class"):
-        debrief.demo_class(real, ds=dataset, world=world, seed=7, kinds=("solution",))
+        debrief.demo_class(real, ds=dataset, seed=7, kinds=("solution",))
     assert (real / "gradebook.db").read_bytes() == b"a real cohort's grades"

@@ -16,6 +16,7 @@ import { ServerConnection } from '@jupyterlab/services/lib/serverconnection';
 
 import { AppWidgetManager } from './manager';
 import { renderOutputs } from './outputs';
+import { servedFigure } from './served-figure';
 import { showNotice } from './notice';
 import { watchKernel } from './watch';
 
@@ -23,6 +24,33 @@ import { watchKernel } from './watch';
 function mark(name) {
   if (window.performance && performance.mark) performance.mark(`o2o:${name}`);
 }
+
+let pageKernel = null;
+const QUIET_WAIT_MS = 5000;
+
+// resolves when the page's kernel is not busy (it has sent all of its answer), or after 5 s
+function kernelQuiet() {
+  return new Promise((done) => {
+    if (!pageKernel || pageKernel.status !== 'busy') {
+      done();
+      return;
+    }
+    const finish = () => {
+      pageKernel.statusChanged.disconnect(onStatus);
+      clearTimeout(timer);
+      done();
+    };
+    const onStatus = (_, status) => {
+      if (status !== 'busy') finish();
+    };
+    const timer = setTimeout(finish, QUIET_WAIT_MS);
+    pageKernel.statusChanged.connect(onStatus);
+  });
+}
+
+// the figures' front-end module (o2o.widgets.figure) draws through this: an SVG at once,
+// plotly's own drawing once its bundle has loaded
+window.o2oServedFigure = (loadPlotly) => servedFigure(loadPlotly, kernelQuiet);
 
 function pageConfig() {
   const el = document.getElementById('jupyter-config-data');
@@ -50,6 +78,7 @@ async function main() {
     serverSettings,
     handleComms: true,
   });
+  pageKernel = kernel;
   // showNotice replaces the notice in place, so repeated events show it once
   const armWatch = watchKernel(kernel, () => mark('connected'));
   const manager = new AppWidgetManager(kernel);

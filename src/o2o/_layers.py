@@ -32,6 +32,7 @@ PARTS: tuple[Part, ...] = (
     Part(0, "o2o.judgment", "the lessons' judgment exercises: a chosen option checked, with the reason"),
     Part(0, "o2o.figures", "checked figures: markers tying each number a lesson quotes to the value it computes"),
     Part(0, "o2o._layers", "this table"),
+    Part(0, "o2o.glossary", "the course's terms: one canonical Chinese term per concept and the variants not to use"),
     Part(0, "o2o.kernel_env", "the environment course kernels start with (memory settings)"),
     Part(1, "o2o.data", "what everything reads: schema, calibration, validated lazy loader, checks, data dictionary, "
                         "per-student variants (`o2o.data.variants`, an overlay `o2o.load(variant=...)` applies)"),
@@ -41,11 +42,12 @@ PARTS: tuple[Part, ...] = (
     Part(2, "o2o.scenes", "domain core: scene model, world, simulation engine, 5W evaluation, DiD"),
     Part(2, "o2o.maturity", "the five-stage organisational maturity model"),
     Part(2, "o2o.syllabus", "the course syllabus"),
+    Part(2, "o2o.display", "tables as lessons show them: the column glossary, Chinese column names (`show`)"),
     Part(3, "o2o.teaching", "for instructors: session plans, discussion notes and example memos (data in `course/`), "
                             "checked against the syllabus, lessons and assignments and rendered into the guide"),
     Part(3, "o2o.casegen", "the case generator: builds the dataset, simulating its historical scenes with "
                            "`o2o.scenes`; the `o2o data` and `o2o variant` commands"),
-    Part(3, "o2o.assignments", "public checks, capstone plan rules and grading settings of the assignments"),
+    Part(3, "o2o.assignments", "public checks, the capstone's rollout analysis, scene plan rules and grading settings of the assignments"),
     Part(4, "o2o.analysis", "case computations behind each lesson (DataFrames in, DataFrames and figures out)"),
     Part(5, "o2o.widgets", "ipywidgets + plotly classes, and the lesson labs composed of them"),
     Part(6, "o2o.apps", "Voila apps composed of widgets, and their server"),

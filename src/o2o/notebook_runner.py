@@ -17,7 +17,7 @@ from pathlib import Path
 
 from o2o.figures import FIGURES_MIME, probe_source
 
-__all__ = ["RunResult", "run_notebook", "run_many", "output_mimetypes"]
+__all__ = ["RunResult", "run_notebook", "run_many", "output_mimetypes", "rendered_outputs"]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -35,6 +35,8 @@ class RunResult:
     stdout: str = ""
     #: values of the notebook's quoted-figure markers, evaluated at the end of the run (see o2o.figures)
     figures: dict = field(default_factory=dict)
+    #: what a reader sees of each output: (cell index, MIME type shown, its text); see :func:`rendered_outputs`
+    rendered: list = field(default_factory=list)
 
     @property
     def has_figure_or_widget(self) -> bool:
@@ -47,6 +49,34 @@ def output_mimetypes(nb) -> list[str]:
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             found.extend(out.get("data", {}).keys())
+    return found
+
+
+#: the representation a front end shows when an output carries several, best first
+_SHOWN = (WIDGET_MIME, PLOTLY_MIME, "text/html", "image/png", "image/svg+xml", "image/jpeg", "text/markdown",
+          "text/latex", "text/plain")
+
+
+def rendered_outputs(nb) -> list[tuple[int, str, str]]:
+    """(cell index, MIME type, text) of what a reader sees of every output of an executed notebook.
+
+    Of an output with several representations only the one a front end shows counts (a widget's or a
+    figure's ``text/plain`` fallback is never seen, so it is not reported; their text is empty here).
+    Streams count as ``stream``, errors as ``error`` with their traceback.
+    """
+    found: list[tuple[int, str, str]] = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            kind = out.get("output_type")
+            if kind == "stream":
+                found.append((i, "stream", out.get("text", "")))
+            elif kind == "error":
+                found.append((i, "error", "\n".join(out.get("traceback", []))))
+            elif kind in ("execute_result", "display_data"):
+                data = out.get("data", {})
+                mime = next((m for m in _SHOWN if m in data), next(iter(data), ""))
+                text = data.get(mime, "") if mime.startswith("text/") else ""
+                found.append((i, mime, text if isinstance(text, str) else "".join(text)))
     return found
 
 
@@ -92,11 +122,13 @@ def run_notebook(path: str | os.PathLike[str], timeout: int = 300, kernel_name: 
         client.execute()
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
         text = str(exc)
-        return RunResult(str(p), False, time.perf_counter() - start, text[-4000:], output_mimetypes(nb), _stdout(nb))
+        return RunResult(str(p), False, time.perf_counter() - start, text[-4000:], output_mimetypes(nb), _stdout(nb),
+                         rendered=rendered_outputs(nb))
     except Exception as exc:  # noqa: BLE001 - kernel could not start, etc.
         return RunResult(str(p), False, time.perf_counter() - start, f"{type(exc).__name__}: {exc}")
     figures = _figures(nb.cells.pop()) if probe is not None else {}
-    return RunResult(str(p), True, time.perf_counter() - start, "", output_mimetypes(nb), _stdout(nb), figures)
+    return RunResult(str(p), True, time.perf_counter() - start, "", output_mimetypes(nb), _stdout(nb), figures,
+                     rendered_outputs(nb))
 
 
 def _run_one(args: tuple[str, int]) -> RunResult:

@@ -207,21 +207,17 @@ def _failure(course: Course, student: str, name: str, grade_id: str) -> str:
 
 
 def test_debrief_reads_the_real_gradebook(course, dataset):
-    """The class debrief works on what real nbgrader wrote: scores, failures and the solution's plan."""
+    """The class debrief works on what real nbgrader wrote: scores, failures and the solution's analysis."""
     from o2o import debrief
-    from o2o.assignments.plans import capstone_store
-    from o2o.scenes import World
 
     cls = debrief.open_class(course.root)
     scores = debrief.score_table(cls, "capstone")
     assert set(scores["student"]) == {"solution", "blank"}
     dist = debrief.score_distribution(scores).set_index("题目")
-    assert dist.loc["q1-test", "满分率"] == 0.5 and dist.loc["q3-memo", "类型"] == "人工"
+    assert dist.loc["q1-test", "满分率"] == 0.5 and dist.loc["q6-memo", "类型"] == "人工"
     fails = debrief.failure_messages(cls, "capstone")
     assert set(fails["student"]) == {"blank"}
     assert fails["message"].str.contains("还没有作答").all()
-    plan = debrief.student_plan(cls, "solution")
-    assert plan is not None and len(plan) == 3
-    plans = debrief.class_plans(cls, World.from_dataset(dataset), store=capstone_store(dataset)).set_index("student")
-    assert plans.loc["solution", "状态"] == "有效" and plans.loc["solution", "5W平均"] >= 65
-    assert plans.loc["blank", "状态"] == "没有可读取的方案"
+    table = debrief.class_rollouts(cls, ds=dataset).set_index("student")
+    assert table.loc["solution", "自动题答对"] == 5 and not table.loc["solution", "看未来"]
+    assert table.loc["blank", "状态"] == "没有可读取的答案"

@@ -16,6 +16,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PHONE = {"width": 390, "height": 844}
 RADAR_R = "() => { const g = document.querySelector('.js-plotly-plot'); return g && g.data ? Array.from(g.data[0].r) : null; }"
+# the first drawing of a figure (frontend/src/preview.js), before plotly's
+PREVIEW = "svg.o2o-figure-preview"
+PREVIEW_R = ("() => { const p = document.querySelector('svg.o2o-figure-preview [data-o2o-r]');"
+             " return p ? JSON.parse(p.dataset.o2oR) : null; }")
 
 # every element wider than the screen, and every control a thumb cannot hit
 # (under 40 px, or covered or cut off where the page shows it)
@@ -29,7 +33,8 @@ LAYOUT = """() => {
     if (r.right > W + 1 || r.left < -1) over.push(el.tagName + '.' + el.className.toString().slice(0, 50));
   }
   const small = [], clipped = [];
-  const targets = document.querySelectorAll('button, select, input:not([type=checkbox]), .widget-checkbox label');
+  const targets = document.querySelectorAll(
+    'button, select, input:not([type=checkbox]), .widget-checkbox label, [role=slider], .noUi-handle');
   for (const el of targets) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0 || el.closest('.js-plotly-plot, .modebar')) continue;
@@ -78,6 +83,13 @@ def test_maturity_self_test_on_a_phone(phone, app_server):
     screenshot(phone, "phone-maturity")
     phone.get_by_role("button", name="English").tap()      # the language switch is reachable
     phone.get_by_text("Reached").wait_for()
+    # the notice a lost connection brings: its reload button is a thumb's target too
+    phone.evaluate("() => window.o2oWidgetManager.kernel._ws.close(1000)")
+    phone.locator("#o2o-notice button").wait_for()
+    box = phone.locator("#o2o-notice button").bounding_box()
+    assert box["height"] >= 40 and box["width"] >= 40, box
+    _assert_fits(phone)
+    screenshot(phone, "phone-maturity-notice")
 
 
 def test_scene_simulator_on_a_phone(phone, app_server):
@@ -89,9 +101,51 @@ def test_scene_simulator_on_a_phone(phone, app_server):
     phone.wait_for_function(f"(({RADAR_R})() || []).some(v => v > 0)")
     phone.get_by_text("第 7 天").first.wait_for()
     _assert_fits(phone)
+    handle = phone.locator(".noUi-handle").first.bounding_box()   # the slider's handle, counted above too
+    assert handle["height"] >= 40 and handle["width"] >= 40, handle
+    phone.wait_for_function(f"!document.querySelector('{PREVIEW}')")   # plotly's figure took the first drawing's place
     width = phone.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.width")
     assert width <= PHONE["width"], width                   # the 5W figure is drawn at the phone's width
     screenshot(phone, "phone-scene-simulator")
+
+
+def test_first_simulation_is_drawn_before_plotly_loads(phone, app_server):
+    """The first figure is the page script's SVG drawing: the kernel's values, Chinese labels, an
+    accessible name, the phone's width; it follows the kernel's changes until plotly arrives
+    (here never: plotly's bundle is refused, so the drawing stays)."""
+    phone.route("**/o2o-plotly/**", lambda route: route.abort())
+    phone.goto(app_server.app_url(SIMULATOR))
+    button = phone.get_by_role("button", name="模拟这个场景")
+    button.tap()
+    phone.wait_for_function(f"(({PREVIEW_R})() || []).some(v => v > 0)")
+    phone.get_by_text("第 7 天").first.wait_for()
+    drawn = phone.evaluate(PREVIEW_R)
+    shown = [float(phone.locator(f"td.o2o-score[data-w='{w}']").inner_text()) for w in ("Who", "What", "Way", "Why", "Worth")]
+    assert drawn[:5] == pytest.approx(shown, abs=0.51) and drawn[5] == drawn[0]
+    svg = phone.locator(PREVIEW)
+    assert svg.get_attribute("role") == "img" and "5W 评估" in svg.get_attribute("aria-label")
+    text = phone.evaluate(f"() => document.querySelector('{PREVIEW}').textContent")
+    for label in ("谁主导 Who", "效果评估 Worth", "第几天", "累计增量毛利", "本场景"):
+        assert label in text, label
+    assert svg.bounding_box()["width"] <= PHONE["width"]
+    _assert_fits(phone)
+    screenshot(phone, "phone-scene-simulator-first-drawing")
+    assert phone.evaluate(RADAR_R) is None                # no plotly: this is the page script's drawing
+    # a historical scene for comparison: a second radar arrives as a kernel change and is drawn
+    before = phone.locator(f"{PREVIEW} [data-o2o-r]").count()
+    phone.get_by_label("对比历史场景").select_option(index=1)
+    phone.wait_for_function(f"document.querySelectorAll('{PREVIEW} [data-o2o-r]').length > {before}")
+    # another design: the drawing follows the kernel's new values
+    phone.get_by_label("广告").check()                     # a channel more: other scores
+    phone.locator(".o2o-scene-summary", has_text="渠道 广告").wait_for()
+    button.tap()
+    phone.wait_for_function(
+        "(old) => { const p = document.querySelector('svg.o2o-figure-preview [data-o2o-r]'); if (!p) return false;"
+        " const r = JSON.parse(p.dataset.o2oR);"
+        " const shown = ['Who', 'What', 'Way', 'Why', 'Worth'].map("
+        "   (w) => parseFloat(document.querySelector(`td.o2o-score[data-w='${w}']`).textContent));"
+        " return shown.every((v, i) => Math.abs(v - r[i]) <= 0.51) && r.some((v, i) => Math.abs(v - old[i]) > 1e-9); }",
+        arg=drawn)
 
 
 def test_store_network_on_a_phone(phone, app_server):

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import o2o
-from o2o.assignments.answers import M4_TOLERANCE, m4_answers, same_answer
+from o2o.assignments.answers import M4_TOLERANCE, TOLERANCE, answers as expected_answers, m4_answers, same_answer
+from o2o.data import variant_questions as VQ
 from o2o.data import variants as V
 from o2o.data.load import Dataset
 from o2o.scenes import did, pilot_panel
@@ -93,6 +94,96 @@ def test_two_students_differ_in_every_autograded_answer(answers):
         for gid in M4_TOLERANCE:
             assert not same_answer(gid, answers[a][gid], answers[b][gid]), (a, b, gid)
             assert same_answer(gid, answers[a][gid], answers[a][gid])
+
+
+@pytest.fixture(scope="module")
+def other_answers(variants):
+    """Every other assignment's expected answers in each student's variant (m4's are ``answers``)."""
+    return {s: {a: expected_answers(a, ds) for a in VQ.QUESTIONS} for s, ds in variants.items()}
+
+
+@pytest.mark.parametrize("assignment", list(VQ.QUESTIONS))
+def test_two_students_differ_in_every_autograded_answer_of_every_assignment(other_answers, assignment):
+    tol = TOLERANCE[assignment]
+    for a, b in (("s01", "s02"), ("s02", "s03"), ("s01", "s03")):
+        assert set(other_answers[a][assignment]) == set(tol)
+        for gid in tol:
+            x, y = other_answers[a][assignment][gid], other_answers[b][assignment][gid]
+            assert not same_answer(gid, x, y, tol), (assignment, a, b, gid, x, y)
+            assert same_answer(gid, x, x, tol)
+
+
+def test_question_dimensions_stay_in_documented_ranges_and_are_reproducible(dataset):
+    """Over 80 students: every store, city, squad, period, threshold and seed is one the docs name."""
+    st = dataset.stores
+    old = set(st.loc[st["open_date"] < pd.Timestamp("2015-01-01"), "store_id"])
+    panel = set(st.loc[st["in_panel"], "store_id"])
+    squads = dataset.scenes[dataset.scenes["initiator"] == "一线小分队"].groupby("squad_id").size()
+    year = (pd.Timestamp("2015-01-01"), pd.Timestamp("2016-01-01"))
+    seen = {"m1": set(), "m2": set()}
+    for i in range(80):
+        v = V.from_key(V.variant_key(SECRET, f"student-{i}"))
+        ds = V.VariantDataset(validate=False, variant=v, base=dataset)
+        q = {a: VQ.questions(a, ds) for a in VQ.QUESTIONS}
+        again = V.VariantDataset(validate=False, variant=V.from_key(V.variant_key(SECRET, f"student-{i}")), base=dataset)
+        assert all(VQ.questions(a, again).as_dict() == q[a].as_dict() for a in VQ.QUESTIONS)
+        m1, m2, m3, m5, m6 = (q[a] for a in VQ.QUESTIONS)
+        assert VQ.MIN_AREA_RANGE[0] <= m1.MIN_AREA <= VQ.MIN_AREA_RANGE[1] and 1 <= m1.MONTH <= 12
+        assert m1.STORE in old and m1.FORMAT in set(st["format"])
+        for qq, days in ((m2, VQ.M2_DAYS), (m3, VQ.M3_DAYS), (m6, VQ.M6_DAYS)):
+            a, b = pd.Timestamp(qq.FROM), pd.Timestamp(qq.UNTIL)
+            assert year[0] <= a and b <= year[1] and (b - a).days == days
+        assert m2.STORE in panel and m2.PAYMENT in VQ.PAYMENTS and m6.MEMBER_STORE in panel
+        assert str(VQ.JOINED_FROM_RANGE[0]) <= m6.JOINED_FROM <= str(VQ.JOINED_FROM_RANGE[1])
+        assert squads[m3.SQUAD] >= 3 and m3.STORE in set(dataset.squads["store_id"])
+        assert m6.STORE in VQ.m6_stores(dataset)
+        assert str(VQ.HIRED_BEFORE_RANGE[0]) <= m5.HIRED_BEFORE <= str(VQ.HIRED_BEFORE_RANGE[1])
+        assert str(VQ.PRE_FROM_RANGE[0]) <= m5.PRE_FROM <= str(VQ.PRE_FROM_RANGE[1])
+        assert str(VQ.POST_UNTIL_RANGE[0]) <= m5.POST_UNTIL <= str(VQ.POST_UNTIL_RANGE[1])
+        assert VQ.ORG_SEED_RANGE[0] <= m5.ORG_SEED <= VQ.ORG_SEED_RANGE[1]
+        seen["m1"].add(m1.STORE)
+        seen["m2"].add(m2.CITY)
+    assert len(seen["m1"]) > 75 and len(seen["m2"]) > 5   # the draws spread over the options
+    base = {a: VQ.questions(a, dataset).as_dict() for a in VQ.QUESTIONS}
+    assert base["m1-o2o-basics"]["MIN_AREA"] == 0.0 and base["m2-touchpoints"]["FROM"] == "2015-12-01"
+
+
+def test_every_variant_store_of_m6_can_meet_question_3_and_every_period_is_well_defined(dataset):
+    """The teaching story holds in every variant: the reference scene of m6 q3 passes its thresholds for each
+    store a variant may ask about; every 90-day (m3) and 60-day (m6) period has squad and HQ budgets and
+    partner scenes with a cost; every panel store has tickets in every 30-day (m2) period and members who
+    joined late in the year (m6 q1)."""
+    from o2o.scenes import Scene, World, evaluate, simulate
+
+    world = World.from_dataset(dataset)
+    for store in VQ.m6_stores(dataset):
+        squad = int(dataset.squads.loc[dataset.squads["store_id"] == store, "squad_id"].iloc[0])
+        scene = Scene(name="q3", scene_type="支付", battle="附近异业", initiator="一线小分队", squad_id=squad,
+                      store_ids=[store], idea_date="2015-12-01", launch_date="2015-12-02", duration_days=7,
+                      channels=["朋友圈", "店内"], personalization=0.9, incentive_type="满减", incentive_yuan=5.0,
+                      budget_yuan=2000.0, target_tier="全部")
+        result = simulate(scene, world, draws=200, seed=2015)
+        assert evaluate(result).overall >= 70 and result.totals()["margin_per_yuan"].mean() >= 1.0, store
+    tx, members = dataset.transactions, dataset.members
+    for store in dataset.stores.loc[dataset.stores["in_panel"], "store_id"]:
+        days = np.sort(tx.loc[tx["store_id"] == store, "ts"].dt.normalize().unique())
+        edges = np.concatenate([[np.datetime64("2014-12-31")], days, [np.datetime64("2016-01-01")]])
+        assert np.diff(edges).max() <= np.timedelta64(VQ.M2_DAYS, "D"), store   # tickets in every m2 period
+        late = members[(members["home_store_id"] == store)
+                       & (members["join_date"] >= pd.Timestamp(VQ.JOINED_FROM_RANGE[1]))]
+        assert len(late) > 0, store   # m6 q1 has members to count from any JOINED_FROM
+    sc, daily = dataset.scenes, dataset.scene_daily
+    partner = sc[sc["battle"].isin(["异业联盟采购", "附近异业"])]
+    for start in pd.date_range("2015-01-01", "2015-12-31"):
+        for days, frame in ((VQ.M3_DAYS, sc), (VQ.M6_DAYS, partner)):
+            if start + pd.Timedelta(days=days) > pd.Timestamp("2016-01-01"):
+                continue
+            w = frame[(frame["launch_date"] >= start) & (frame["launch_date"] < start + pd.Timedelta(days=days))]
+            if frame is sc:
+                squad = w.loc[w["initiator"] == "一线小分队", "budget_yuan"].sum()
+                assert 0 < squad < w["budget_yuan"].sum(), start
+            else:
+                assert daily.loc[daily["scene_id"].isin(w["scene_id"]), "cost_yuan"].sum() > 0, start
 
 
 @pytest.mark.parametrize("student", STUDENTS)
@@ -180,10 +271,15 @@ def test_building_a_variant_is_cheap(dataset_dir):
     ds = Dataset(dataset_dir, validate=False)
     df, stores = ds.daily_sales, ds.stores
     pilot = stores.loc[stores["pilot_group"] == "试点", "store_id"].to_numpy()
+    ds.squads, ds.scenes   # shared tables the question dimensions read (the base case's, loaded once)
     before = _private_mb()
     t0 = time.perf_counter()
-    V.overlay_daily_sales(df, pilot, V.from_key(V.variant_key(SECRET, "s01")), ds.meta)
+    v = V.from_key(V.variant_key(SECRET, "s01"))
+    V.overlay_daily_sales(df, pilot, v, ds.meta)
+    vds = V.VariantDataset(validate=False, variant=v, base=ds)
+    picked = [VQ.questions(a, vds) for a in VQ.QUESTIONS]   # every assignment's store, city, period, ...
     seconds = time.perf_counter() - t0
+    assert len(picked) == 5
     added = _private_mb() - before
     assert seconds < 1.0, seconds
     # the loaded table is a view of the shared mapped file: the five rewritten columns become private copies
@@ -199,6 +295,10 @@ def test_instructor_command_shows_any_students_variant(dataset_dir, secret_file,
     assert out.returncode == 0, out.stderr
     v = V.from_key(V.variant_key(SECRET, "s01"))
     assert f"STORE = " in out.stdout and f'"sales_lift": {v.sales_lift}' in out.stdout
+    ds = V.VariantDataset(dataset_dir, validate=False, variant=v)
+    for name in VQ.QUESTIONS:   # what each assignment's questions ask this student about
+        q = VQ.questions(name, ds)
+        assert f"{name}: " + ", ".join(f"Q.{k} = {x!r}" for k, x in q.as_dict().items()) in out.stdout
     key = subprocess.run(run + ["key", "s01", "--secret-file", str(secret_file)], capture_output=True, text=True)
     assert key.stdout.strip() == V.variant_key(SECRET, "s01")
     new = tmp_path / "new-secret"
@@ -253,3 +353,26 @@ def test_overlay_invariants_on_any_frame(student, n_days, seed):
     assert (a["member_tickets"] <= a["tickets"]).all()
     ratio = (1 + v.sales_lift) / 1.08
     assert np.allclose(a.loc[touched, "sales_yuan"], frame.loc[touched, "sales_yuan"] * ratio, atol=0.006)
+
+
+def test_the_question_dimensions_stated_in_the_docs_are_the_codes(dataset):
+    """docs/variants.md's table of question dimensions: every range, period and count is the code's and the data's."""
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "variants.md").read_text(encoding="utf-8")
+    lo, hi = VQ.MIN_AREA_RANGE
+    assert f"`MIN_AREA` {lo}–{hi} m²" in doc
+    for name, (a, b) in (("HIRED_BEFORE", VQ.HIRED_BEFORE_RANGE), ("PRE_FROM", VQ.PRE_FROM_RANGE),
+                         ("POST_UNTIL", VQ.POST_UNTIL_RANGE), ("JOINED_FROM", VQ.JOINED_FROM_RANGE)):
+        assert f"`{name}` {a} – {b}" in doc, name
+    for days, who in ((VQ.M2_DAYS, "m2"), (VQ.M3_DAYS, "m3"), (VQ.M6_DAYS, "m6")):
+        assert re.search(rf"^\| {who} \|.*period {days} days inside 2015", doc, re.M), who
+    assert f"n_per_faction={VQ.ORGS_PER_FACTION}" in doc
+    stores = len(VQ.m6_stores(dataset))
+    assert f"one of the {stores} pilot stores whose squad launched a scene" in doc
+    assert f"in each of the {stores} stores" in doc
+    squad_stores = dataset.squads["store_id"].nunique()
+    panel = int(dataset.stores["in_panel"].sum())
+    old = int((dataset.stores["open_date"] < pd.Timestamp("2015-01-01")).sum())
+    assert f"same store is 1 in {panel}, {stores}, {squad_stores} or {old} depending" in doc

@@ -18,6 +18,7 @@ from o2o.game.market import Market
 from o2o.game.params import (DEFAULT_GAME_PARAMS as P, EVENT_HQ, EVENT_RIVAL, EVENT_SUBSIDY, ORG_FIREPOWER,
                              ORG_SCHEME, ORG_TRAIN)
 from o2o.game.strategies import STRATEGIES
+from o2o.scenes.catalog import BATTLE_PROFILES
 
 
 def scene(market: Market, team: int, rnd: int = 0, offset: int = 0, **kw) -> dict:
@@ -274,3 +275,17 @@ def test_the_model_imports_no_ui():
             "or m.startswith(('o2o.widgets', 'o2o.apps', 'o2o.game.server', 'o2o.game.console', 'o2o.game.web'))]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]", out
+
+
+def test_payment_giant_ads_cost_the_team_the_simulators_share(market):
+    """Ads announcing a payment giant's offer (告知巨头优惠) cost the team the battle's ``ad_cost`` share, as in the simulator."""
+    fields = dict(scene_type="支付", battle="告知巨头优惠", channels=["广告", "店内"], incentive_type="无",
+                  incentive_yuan=0, budget_yuan=3000, target_tier="全部")
+    giant = idle(market)
+    giant[0] = plan(market, 0, scene(market, 0, **fields))
+    paid = team_total(run(market, giant)[0], 0, "cost_ads")
+    other = idle(market)
+    other[0] = plan(market, 0, scene(market, 0, **{**fields, "battle": "付满送"}))
+    full = team_total(run(market, other)[0], 0, "cost_ads")
+    assert full > 0
+    assert paid == pytest.approx(full * BATTLE_PROFILES["告知巨头优惠"].ad_cost)

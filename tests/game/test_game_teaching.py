@@ -9,6 +9,7 @@ import pytest
 
 from o2o.game.analysis import demo_game, fivew_separation, team_summary
 from o2o.game.params import DEFAULT_GAME_PARAMS, GameParams
+from o2o.scenes.catalog import BATTLE_PROFILES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,3 +68,13 @@ def test_every_game_parameter_is_documented():
     text = (ROOT / "docs/game-model.md").read_text(encoding="utf-8")
     missing = [f for f in GameParams.__dataclass_fields__ if f != "scene" and f"`{f}`" not in text and f not in text]
     assert not missing, missing
+
+
+def test_the_ad_cost_share_in_the_model_doc_is_the_simulators():
+    """The game charges ads at the battle's ``ad_cost``, the same share the scene simulator uses."""
+    text = (ROOT / "docs/game-model.md").read_text(encoding="utf-8")
+    stated = re.search(r"告知巨头优惠 ([0-9.]+), the platform co-funds", text)
+    assert stated, "docs/game-model.md no longer states the ad share of 告知巨头优惠"
+    assert float(stated.group(1)) == pytest.approx(BATTLE_PROFILES["告知巨头优惠"].ad_cost)
+    others = {p.ad_cost for name, p in BATTLE_PROFILES.items() if name != "告知巨头优惠"}
+    assert others == {1.0}

@@ -1,5 +1,7 @@
-"""Every real assignment goes through nbgrader and ``o2o grade``: full solution = full autograded marks, a solution
-rounded as each question asks = full marks too, blank = 0."""
+"""Every real assignment goes through nbgrader and ``o2o grade`` with per-student variants on: each student is
+graded against their own variant, and the full solution = full autograded marks, a solution rounded as each
+question asks = full marks too, blank = 0 (the base case, variants off, is graded in
+tests/assignments/test_assignments.py)."""
 
 from __future__ import annotations
 
@@ -51,7 +53,11 @@ def _rounded(assignment: str, answers: dict[str, str]) -> dict[str, str]:
 def test_real_assignment_full_and_blank(assignment: str, tmp_path: Path, dataset) -> None:
     root = tmp_path / "course"
     shutil.copytree(ROOT / "assignments" / "source" / assignment, root / "source" / assignment)
-    env = {"O2O_COURSE_ROOT": str(root), "O2O_EXCHANGE_ROOT": str(tmp_path / "exchange")}
+    secret = tmp_path / "variant-secret"   # every student (full, blank, partial, rounded) gets their own variant
+    secret.write_bytes(b"real-assignments-course-secret-0123456789")
+    secret.chmod(0o600)
+    env = {"O2O_COURSE_ROOT": str(root), "O2O_EXCHANGE_ROOT": str(tmp_path / "exchange"),
+           "O2O_COURSE_SECRET_FILE": str(secret)}
     course = ROOT / "course"
     _run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"], course, env)
     for nb_path in sorted((root / "release" / assignment).glob("*.ipynb")):

@@ -1,6 +1,6 @@
-"""A class of ten on assignment 4 with per-student variants, graded by the real ``o2o grade``: every correct
-solution gets full marks against its own variant; a number copied from a neighbour's variant gets zero for
-that question and the debrief flags it; two copied memos are flagged; nothing else is."""
+"""A class of ten on assignments 4 and 3 with per-student variants, graded by the real ``o2o grade``: every
+correct solution gets full marks against its own variant; an answer copied from a neighbour's variant gets
+zero for that question and the debrief flags it; two copied memos are flagged; nothing else is."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from hostile import answers_of, fill  # noqa: E402
 
-from o2o.assignments.answers import M4_TOLERANCE, m4_answers, same_answer  # noqa: E402
+from o2o.assignments.answers import M4_TOLERANCE, TOLERANCE, answers as expected_answers, m4_answers, same_answer  # noqa: E402
 from o2o.data import variants as V  # noqa: E402
 from o2o.grading.integrity import memo_similarity, variant_answers, variant_matches  # noqa: E402
 
@@ -136,3 +136,71 @@ def test_the_debrief_flags_the_copied_memo_and_no_other_pair(graded):
     pairs = memo_similarity(graded["root"], A, ["q5-memo"], prompt=prompt)
     assert pairs[["student_a", "student_b"]].values.tolist() == [[MEMO_A, MEMO_B]]
     assert pairs["similarity"].iloc[0] > 0.6
+
+
+# ------------------------------------------------------------------ assignment 3: windows, squads, stores
+A3 = "m3-scenes"
+COPY3 = {"stu05": ("stu06", "q3-answer"), "stu09": ("stu10", "q1-answer")}   # copier -> (source, question)
+
+
+def _literal(gid: str, value) -> str:
+    """An answer cell that hands in ``value`` (a number or a (text, number) pair) for ``gid``."""
+    names = {"q1-answer": ["q1_squad_budget_share"], "q3-answer": ["q3_best_battle", "q3_best_ratio"]}[gid]
+    values = value if isinstance(value, tuple) else (value,)
+    return "\n".join(f"{n} = {round(v, 4) if isinstance(v, float) else v!r}" for n, v in zip(names, values)) + \
+        "\n" + ", ".join(names)
+
+
+@pytest.fixture(scope="module")
+def graded3(tmp_path_factory, dataset_dir):
+    tmp = tmp_path_factory.mktemp("variants3")
+    root = tmp / "course"
+    shutil.copytree(ROOT / "assignments" / "source" / A3, root / "source" / A3)
+    secret = tmp / "variant-secret"
+    secret.write_bytes(SECRET)
+    secret.chmod(0o600)
+    env = {"O2O_COURSE_ROOT": str(root), "O2O_EXCHANGE_ROOT": str(tmp / "exchange"),
+           V.ENV_SECRET_FILE: str(secret), "O2O_DATA_DIR": str(dataset_dir)}
+    course = ROOT / "course"
+    _run([sys.executable, "-m", "nbgrader", "generate_assignment", A3, "--force"], course, env)
+    release = json.loads((root / "release" / A3 / f"{A3}.ipynb").read_text(encoding="utf-8"))
+    solution = answers_of(json.loads((root / "source" / A3 / f"{A3}.ipynb").read_text(encoding="utf-8")))
+    base = V.VariantDataset(dataset_dir, validate=False)
+    for s in STUDENTS:
+        answers = dict(solution, **{"q5-memo": _memo(s)})
+        if s in COPY3:
+            src, gid = COPY3[s]
+            theirs = V.VariantDataset(validate=False, variant=V.from_key(V.variant_key(SECRET, src)), base=base)
+            answers[gid] = _literal(gid, expected_answers(A3, theirs)[gid])
+        d = root / "submitted" / s / A3
+        d.mkdir(parents=True)
+        (d / f"{A3}.ipynb").write_text(json.dumps(fill(release, answers), ensure_ascii=False), encoding="utf-8")
+    r = _run([sys.executable, "-m", "o2o", "grade", A3, "--course-dir", str(course), "--workers", "2",
+              "--no-progress"], course, env)
+    return {"root": root, "table": variant_answers(root, A3, secret, data=dataset_dir), "stdout": r.stdout}
+
+
+def test_m3_neighbours_differ_in_every_autograded_answer(graded3):
+    exp = graded3["table"].set_index(["student", "question"])["own_expected"]
+    for a, b in zip(STUDENTS, STUDENTS[1:]):
+        for gid in TOLERANCE[A3]:
+            assert not same_answer(gid, exp[a, gid], exp[b, gid], TOLERANCE[A3]), (a, b, gid)
+
+
+def test_m3_correct_solutions_get_full_marks_and_copied_answers_zero_and_are_flagged(graded3):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{graded3['root'] / 'gradebook.db'}") as gb:
+        scores = {sub.student_id: {g.name: float(g.auto_score or 0) for nb in sub.notebooks for g in nb.grades
+                                   if g.cell.cell_type == "code"} for sub in gb.assignment_submissions(A3)}
+    full = {"q1-test": 2.0, "q2-test": 2.0, "q3-test": 2.0, "q4-test": 4.0}
+    for s in STUDENTS:
+        lost = {COPY3[s][1].replace("answer", "test"): 0.0} if s in COPY3 else {}
+        assert scores[s] == dict(full, **lost), (s, scores[s], graded3["stdout"])
+    table = graded3["table"]
+    assert len(table) == len(STUDENTS) * len(TOLERANCE[A3]) and table["variant"].nunique() == len(STUDENTS)
+    wrong = table[~table["correct_for_own"]]
+    assert sorted(zip(wrong["student"], wrong["question"])) == sorted((s, q) for s, (_, q) in COPY3.items())
+    flags = variant_matches(table)
+    assert sorted(flags[["student", "question", "matches"]].values.tolist()) == \
+        sorted([s, q, src] for s, (src, q) in COPY3.items())

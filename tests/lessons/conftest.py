@@ -13,7 +13,7 @@ CELL_TIMEOUT = int(os.environ.get("O2O_NOTEBOOK_TIMEOUT", "300"))
 WORKERS = 2
 #: Tests parametrised by ``notebook`` that share one execution of each notebook per session.
 EXECUTING_TESTS = ("test_notebook_executes", "test_quoted_figures_hold",
-                   "test_quoted_figures_hold_changing_one_by_hand_fails")
+                   "test_quoted_figures_hold_changing_one_by_hand_fails", "test_rendered_output_is_clean")
 
 
 @pytest.fixture(params=LESSONS, ids=lesson_id)

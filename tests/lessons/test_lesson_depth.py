@@ -1,6 +1,7 @@
 """Each lesson is a real lesson, not a stub.
 
-The structure every lesson follows (markers checked here):
+The order of the parts and the navigation are checked by test_lesson_layout.py (docs/lesson-guide.md); the
+markers and amounts checked here:
 
 * first cell (markdown): ``# 第NN讲 <title_zh> / <title_en>`` and a line on the source —
   "本课依据…" when the syllabus source is "000" or "004", "本课为本套件自行构建的内容…" when it is "kit";

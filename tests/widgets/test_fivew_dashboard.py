@@ -34,6 +34,18 @@ def test_radar_and_tables(result):
     assert d.day == result.n_days and f"第 {result.n_days} 天" in d._day_html.value
 
 
+def test_the_figure_widget_is_made_with_the_first_scene_drawn(result):
+    """The state the page first receives holds the scene (the page draws it before plotly loads):
+    the radar's scores, the title, the whole scene's playback with today's marker on its last day."""
+    d = FiveWDashboard()
+    d.show(result, Report({"Who": 90, "What": 75, "Way": 60, "Why": 45, "Worth": 30}))
+    first = d._fig._widget_data
+    assert list(first[0]["r"]) == [90, 75, 60, 45, 30, 90] and first[0]["theta"][0] == "谁主导 Who"
+    assert first[0]["name"] == "本场景" and first[1]["visible"] is False
+    assert list(first[4]["x"]) == list(range(1, result.n_days + 1)) and list(first[6]["x"]) == [result.n_days]
+    assert d._fig._widget_layout["title"]["text"].startswith("5W 评估")
+
+
 def test_playback_moves_the_marker(result):
     d = FiveWDashboard()
     d.show(result, Report(dict.fromkeys(FIVE_W, 50)))

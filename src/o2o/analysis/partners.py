@@ -76,11 +76,11 @@ def cost_sharing(scenes: pd.DataFrame, scene_daily: pd.DataFrame,
 
     Assumes the chain's incremental margin stays the same and the partner pays ``share`` of the
     cost: margin ÷ (cost × (1 − share)). One row per battle (the two partner battles and, for
-    comparison, all other scenes pooled as ``其他战役``) and share.
+    comparison, all other scenes pooled as ``其他战争``) and share.
     """
     shares = _share_grid(partner_shares)
     t = scene_totals(scenes, scene_daily)
-    t["group"] = np.where(t["battle"].isin(PARTNER_BATTLES), t["battle"], "其他战役")
+    t["group"] = np.where(t["battle"].isin(PARTNER_BATTLES), t["battle"], "其他战争")
     g = t.groupby("group")[["incremental_margin_yuan", "cost_yuan"]].sum()
     rows = []
     for grp, r in g.iterrows():
@@ -110,12 +110,12 @@ def cost_sharing_figure(table: pd.DataFrame, lang: str = "zh") -> go.Figure:
     require(table, ["battle", "partner_share", "margin_per_yuan"], "cost sharing")
 
     fig = go.Figure()
-    colours = {"附近异业": "#d68910", "异业联盟采购": "#7d3c98", "其他战役": "#98a2b3"}
+    colours = {"附近异业": "#d68910", "异业联盟采购": "#7d3c98", "其他战争": "#98a2b3"}
     for battle, d in table.groupby("battle", sort=False):
-        name = label(battle, lang) if battle != "其他战役" else ("other battles" if lang == "en" else battle)
+        name = label(battle, lang) if battle != "其他战争" else ("other battles" if lang == "en" else battle)
         fig.add_trace(go.Scatter(x=d["partner_share"], y=d["margin_per_yuan"], mode="lines+markers", name=name,
                                  line={"color": colours.get(battle, "#2e90fa"),
-                                       "dash": "dot" if battle == "其他战役" else None}))
+                                       "dash": "dot" if battle == "其他战争" else None}))
     fig.add_hline(y=1.0, line_dash="dash", line_color="#101828",
                   annotation_text="break-even" if lang == "en" else "回本线:每花1元赚回1元毛利")
     fig.update_layout(

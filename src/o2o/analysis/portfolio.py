@@ -98,7 +98,7 @@ def portfolio_table(runs: Sequence[tuple[Any, Any, Any]]) -> pd.DataFrame:
     rows = []
     for s, r, rep in runs:
         tot = r.totals().mean()
-        rows.append({"场景": s.name, "类型": s.scene_type, "战役": s.battle, "上线": s.launch_date, "结束": s.end_date,
+        rows.append({"场景": s.name, "类型": s.scene_type, "战争": s.battle, "上线": s.launch_date, "结束": s.end_date,
                      "预算(元)": float(s.budget_yuan), **{w: round(float(v), 1) for w, v in rep.scores.items()},
                      "5W平均": round(rep.overall, 1), "近期场景(疲劳)": round(float(r.context.get("recent_scenes", 0.0)), 2),
                      "增量毛利(元)": float(tot["incremental_margin_yuan"]), "花费(元)": float(tot["cost_yuan"]),

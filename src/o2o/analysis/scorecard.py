@@ -151,7 +151,7 @@ def scene_suggestions(card: pd.DataFrame, store_id: Any, n: int = 2) -> pd.DataF
     rows = []
     for m, r in c.iterrows():
         st, battle, why = SUGGESTIONS[m]
-        rows.append({"短板指标": r["指标"], "同业态百分位": r["percentile"], "场景类型": st, "战役": battle, "思路": why})
+        rows.append({"短板指标": r["指标"], "同业态百分位": r["percentile"], "场景类型": st, "战争": battle, "思路": why})
     return pd.DataFrame(rows)
 
 

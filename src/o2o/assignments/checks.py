@@ -293,9 +293,9 @@ def scene_rule_failures(scene: Any, rules: dict[str, Any], world: Any = None) ->
         add(f"场景类型应为「{rules['scene_type']}」(现在是「{scene.scene_type}」)",
             f"scene_type must be {rules['scene_type']!r}")
     if "battle" in rules and scene.battle != rules["battle"]:
-        add(f"战役应为「{rules['battle']}」(现在是「{scene.battle}」)", f"battle must be {rules['battle']!r}")
+        add(f"战争应为「{rules['battle']}」(现在是「{scene.battle}」)", f"battle must be {rules['battle']!r}")
     if "battles" in rules and scene.battle not in rules["battles"]:
-        add(f"战役应是 {'、'.join(rules['battles'])} 之一", f"battle must be one of {list(rules['battles'])}")
+        add(f"战争应是 {'、'.join(rules['battles'])} 之一", f"battle must be one of {list(rules['battles'])}")
     if "initiator" in rules and scene.initiator != rules["initiator"]:
         add(f"发起方应为「{rules['initiator']}」", f"initiator must be {rules['initiator']!r}")
     if "store" in rules:
@@ -441,7 +441,7 @@ def check_plan_results(value: Any, name: str, question: str, world: Any, store: 
             "The plan must first meet the store and budget constraints:\n" + "\n".join(f"   - {en}" for _, en in broken),
         )
     table = plan_table(scenes, world)
-    shown = table[["战役", "上线", "Who", "What", "Way", "Why", "Worth", "5W平均", "增量毛利(元)", "花费(元)"]]
+    shown = table[["战争", "上线", "Who", "What", "Way", "Why", "Worth", "5W平均", "增量毛利(元)", "花费(元)"]]
     print(f"{question} 模拟结果({GRADING_DRAWS} 次,种子 {GRADING_SEED}):")
     print(shown.round(1).to_string())
     print(f"整个方案每元花费带来的增量毛利 / plan margin per yuan: {margin_ratio(table):.2f}")

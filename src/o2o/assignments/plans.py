@@ -1,4 +1,4 @@
-"""The capstone's three-scene plan for one store: rules, simulation, and a table to compare plans.
+"""A three-scene plan for one store (lesson 35's scene portfolio): rules, simulation, and a table to compare plans.
 
 A plan is a list of three scene answers (plain ``dict``s of :class:`o2o.scenes.Scene` fields).
 :func:`plan_table` simulates every scene with the grading settings and gives one row per scene
@@ -79,7 +79,7 @@ def plan_table(scenes: list[Any], world: Any) -> pd.DataFrame:
         result, report = simulate_answer(s, world)
         tot = result.totals()
         rows.append({
-            "场景": i, "名称": s.name, "类型": s.scene_type, "战役": s.battle, "发起方": s.initiator,
+            "场景": i, "名称": s.name, "类型": s.scene_type, "战争": s.battle, "发起方": s.initiator,
             "上线": s.launch_date, "结束": s.end_date, "预算(元)": float(s.budget_yuan),
             **{w: round(float(v), 1) for w, v in report.scores.items()},
             "5W平均": round(report.overall, 1),

@@ -1,7 +1,8 @@
 """``o2o variant``: the course secret and the instructor's view of any student's variant.
 
 * ``o2o variant secret --out FILE`` writes a new course secret (refuses an existing file; mode 0600);
-* ``o2o variant show STUDENT [--secret-file FILE]`` prints the student's parameters and planted truths;
+* ``o2o variant show STUDENT [--secret-file FILE]`` prints the student's parameters and planted truths, and
+  what each assignment's questions ask about (``Q`` of :mod:`o2o.data.variant_questions`);
 * ``o2o variant key STUDENT [--secret-file FILE]`` prints the student's key (what a hub sets as
   ``O2O_VARIANT_KEY`` in that student's server).
 """
@@ -13,6 +14,7 @@ import json
 import os
 from pathlib import Path
 
+from ..data import variant_questions as VQ
 from ..data import variants as V
 from ..errors import DataError
 
@@ -72,7 +74,10 @@ def _show(args: argparse.Namespace) -> int:
     ds = V.load(args.data, validate=False, variant=args.student, secret_file=_secret_file(args))
     out = {"student": args.student, **ds.variant.as_dict(), "q1_scenes": V.q1_scenes(ds)["scene_id"].astype(int).tolist(),
            "q2_store": V.q2_store(ds), "pilot_truth": ds.meta.get("pilot_truth", {})}
+    out["questions"] = {name: VQ.questions(name, ds).as_dict() for name in VQ.QUESTIONS}
     out.pop("key")
     print(V.describe(ds))
+    for name in VQ.QUESTIONS:
+        print(f"{name}: " + ", ".join(f"Q.{k} = {v!r}" for k, v in VQ.questions(name, ds).as_dict().items()))
     print(json.dumps(out, ensure_ascii=False, indent=1))
     return 0

@@ -118,11 +118,13 @@ def _variants_section() -> list[str]:
         "| 参数 parameter | 基础数据 base case | 学生版本 variant (uniform) |\n|---|---|---|",
         f"| 试点对日销售额的植入效应 pilot effect on daily sales | {cal.PILOT_SALES_EFFECT:g} | {lo_s:g} – {hi_s:g} |",
         f"| 试点对每日新增会员的植入效应 pilot effect on new members | {cal.PILOT_MEMBER_EFFECT:g} | {lo_m:g} – {hi_m:g} |",
-        "| 作业四第2题的门店 assignment 4 q2 store | 编号最小的试点面板门店 lowest pilot panel store | "
-        "小分队发起过场景的试点门店之一 a pilot store whose squad launched a scene |",
-        "| 作业四第1题复盘的场景 assignment 4 q1 scenes | 全部小分队场景 every squad scene | "
-        "该门店小分队发起的场景 the scenes of that store's squad |",
         "",
+        "此外,每份作业的题目从学生的版本里选出自己问的门店、城市、月份、小分队或时段(每份作业各题的取值范围见 "
+        "`docs/variants.md` 的 “Which questions use the variant” 一节,`o2o variant show` 给出某位学生的全部取值);"
+        "这些选择只挑共享数据的子集,不改数据。 Besides, every assignment's questions pick the store, city, month, "
+        "squad or period they ask about from the student's variant (ranges per question in `docs/variants.md`, "
+        "\"Which questions use the variant\"; `o2o variant show` prints one student's values); these choices select "
+        "from the shared data and change none of it.\n",
         "每个版本的 `meta.json` 视图(`ds.meta[\"pilot_truth\"]`)写明它自己的植入效应;"
         "场景历史(包括亏钱的小分队场景)与基础数据相同。 Each variant's `ds.meta[\"pilot_truth\"]` states its own "
         "planted effects; the historical scenes (squad scenes that lose money included) are the base case's. "

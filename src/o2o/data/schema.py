@@ -141,7 +141,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         "scene_id": Col("int32", "场景编号", "scene id", min=1),
         "scene_name": Col("str", "场景名称", "scene name"),
         "scene_type": Col("str", "场景类型", "scene type", values=SCENE_TYPES),
-        "battle": Col("str", "战役(第18讲的分类)", "battle (lecture 18's list)", values=BATTLES),
+        "battle": Col("str", "战争(第18讲的分类)", "battle (lecture 18's list)", values=BATTLES),
         "initiator": Col("str", "发起方", "initiator", values=("总部市场部", "一线小分队")),
         "squad_id": Col("Int32", "发起的小分队", "initiating squad", nullable=True),
         "store_id": Col("Int32", "小分队所在门店", "the squad's store", nullable=True),

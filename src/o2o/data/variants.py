@@ -87,6 +87,29 @@ class Variant:
     def as_dict(self) -> dict:
         return {**asdict(self), "label": self.label}
 
+    def draw(self, name: str) -> float | None:
+        """A number in ``[0, 1)`` for the question dimension ``name``: SHA-256 of the key and the name (the
+        same on every machine, independent of every other name); ``None`` for the base case."""
+        if self.key is None:
+            return None
+        digest = hashlib.sha256(f"{self.key}\0{name}".encode("ascii")).digest()
+        return int.from_bytes(digest[:8], "big") / 2.0**64
+
+    def pick(self, name: str, options, base=None):
+        """One of ``options`` (a sequence, in a fixed order) for the dimension ``name``; ``base`` for the base case."""
+        u = self.draw(name)
+        if u is None:
+            return base
+        options = list(options)
+        if not options:
+            raise DataError(f"数据版本的维度 {name} 没有可选的值。", f"The variant dimension {name} has no options.")
+        return options[int(u * len(options))]
+
+    def uniform(self, name: str, lo: float, hi: float, decimals: int, base=None):
+        """A number drawn uniformly from ``[lo, hi]`` for the dimension ``name``, rounded; ``base`` for the base case."""
+        u = self.draw(name)
+        return base if u is None else round(lo + (hi - lo) * u, decimals)
+
 
 BASE = Variant(None, cal.PILOT_SALES_EFFECT, cal.PILOT_MEMBER_EFFECT, None)
 

@@ -8,12 +8,12 @@ are graded in formgrader, the debrief shows, for the class discussion:
 * :func:`common_failures` — the commonest failure messages, read from the error outputs of the
   test cells in the autograded notebooks (the public checks' Chinese sentences; a hidden test
   that failed is counted as such, its code never shown);
-* :func:`class_plans` / :func:`plans_figure` — the capstone plans of the whole class side by side:
-  each student's plan is read back as *data* from their graded notebook (never by running their
-  code) and re-simulated with the kit's own simulator and 5W evaluation.
+* :func:`class_rollouts` / :func:`rollouts_figure` — the capstone memos' analyses of the whole class
+  side by side: each student's answers are read back as *data* from their graded notebook (never by
+  running their code) next to the answers of their own data variant, look-ahead answers marked.
 
 :func:`demo_class` builds a small seeded class (a real gradebook and autograded notebooks) from
-the capstone's solution with variations, so the debrief notebook runs without a real cohort.
+the capstone's answers with typical variations, so the debrief notebook runs without a real cohort.
 """
 
 
@@ -22,10 +22,10 @@ from __future__ import annotations
 from .demo import demo_class
 from .failures import common_failures, failure_messages, normalise_message
 from .gradebook import HIDDEN_FAILURE, NOT_RUN, ClassCourse, open_class, score_distribution, score_figure, score_table
-from .plans import class_plans, plans_figure, student_plan
+from .rollouts import class_rollouts, rollouts_figure, student_answers
 
 __all__ = [
     "ClassCourse", "open_class", "score_table", "score_distribution", "score_figure", "failure_messages",
-    "common_failures", "normalise_message", "class_plans", "plans_figure", "student_plan", "demo_class",
+    "common_failures", "normalise_message", "class_rollouts", "rollouts_figure", "student_answers", "demo_class",
     "HIDDEN_FAILURE", "NOT_RUN",
 ]

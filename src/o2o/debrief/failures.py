@@ -85,5 +85,3 @@ def common_failures(course: ClassCourse, assignment: str, top: int = 10, noteboo
     }).reset_index().rename(columns={"question": "题目", "message": "问题"})
     return out.sort_values(["人数", "题目"], ascending=[False, True], kind="stable").head(top).reset_index(drop=True)[cols]
 
-
-# ------------------------------------------------------------------------------ capstone plans

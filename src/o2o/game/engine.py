@@ -90,7 +90,7 @@ def _scene_rows(market: Market, state: MarketState, plans: list[TeamPlan], rnd: 
                           "cpm", "moments", "store", "luck", "hq_paid", "payment")}
     r["team"] = np.zeros(M, int)
     r["mask"] = np.zeros((M, K))
-    prof_names = ("forward", "visit", "conversion", "basket", "join", "upgrade")
+    prof_names = ("forward", "visit", "conversion", "basket", "join", "upgrade", "ad_cost")
     for n_ in prof_names:
         r["b_" + n_] = z()
     for m, (t, s, lk) in enumerate(rows):
@@ -209,7 +209,7 @@ def _step(d: int, r: dict, st: MarketState, carry: dict, events: tuple[str, ...]
     sales = basket * (c_own * (1 - sp.cannibal_fans) + (c_tot - c_own) * (1 - sp.cannibal_others))
     unit = r["unit"] * np.where((r["payment"] > 0) & subsidy, 1.0 - prm.subsidy_cost_share, 1.0)
     paid = active * (1 - r["hq_paid"])
-    cost_ad = r["adcash"] / np.maximum(r["dur"], 1) * paid
+    cost_ad = r["adcash"] / np.maximum(r["dur"], 1) * r["b_ad_cost"] * paid  # the chain's share of the ad spend
     cost_ops = sp.squad_ops_yuan_per_store_day * paid
     newm = conv_non * sp.join_rate * r["b_join"]
     switch = conv * (1 - own[:, :, None]) * prm.switch_rate

@@ -1,8 +1,8 @@
 """``o2o grade``: autograde a whole class in parallel, sandboxed, on top of nbgrader.
 
 The main process reads the course configuration, backs up the gradebook, builds the trusted
-notebook specifications from the gradebook, and starts long-lived worker processes. Workers grade
-one student at a time (see :mod:`o2o.grading.worker`); the main process alone writes the gradebook,
+notebook specifications from the gradebook, prepares the notebooks' trusted set-up once, and forks
+one worker per student, a few at a time (see :mod:`o2o.grading.worker`); the main process alone writes the gradebook,
 one transaction per student, and the ``autograded/`` folder, one atomic directory swap per student.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import gc
 import json
 import os
 import shutil
@@ -30,7 +31,7 @@ from .inert import inert, valid_unicode
 from .sandbox import Limits, assert_hidden, check_sandbox, default_readonly_paths
 from .screen import copy_tree
 from .spec import build_specs, spec_to_dict
-from .worker import StudentResult, WorkerConfig, grade_submission, init_worker
+from .worker import StudentResult, WorkerConfig, grade_submission, init_worker, prepare_class
 
 
 @dataclass
@@ -261,9 +262,11 @@ def grade_class(assignment: str, course_dir: Path | str = ".", workers: int | No
 
         jobs, notes = _screen_all(jobs, runtime)
         submitted_of = dict(jobs)
+        prepare_class(wcfg)  # imports and the notebooks' trusted set-up, once; every student's worker is a fork
+        gc.freeze()  # what is prepared stays shared with the forks (the collector does not touch it there)
         bar = tqdm(total=len(jobs), desc=f"评分 {assignment}", unit="人", disable=not progress, file=sys.stderr)
         with Gradebook(db_url, coursedir.course_id) as gb:
-            for res in supervise.run(jobs, n, functools.partial(_init, wcfg), grade_submission, deadline):
+            for res in supervise.run(jobs, n, functools.partial(_init, wcfg), grade_submission, deadline, once=True):
                 if isinstance(res, supervise.Failure):
                     student = res.job[0]
                     rows.append(StudentRow(student, "failed", None, max_score, notes[student] + [f"{res.zh} / {res.en}"]))
@@ -275,6 +278,7 @@ def grade_class(assignment: str, course_dir: Path | str = ".", workers: int | No
                 bar.set_postfix_str(inert(student, 40))
         bar.close()
     finally:
+        gc.unfreeze()
         shutil.rmtree(runtime, ignore_errors=True)
     return Summary(assignment, rows, bak, time.monotonic() - t0)
 

@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from ..assignments.answers import M4_TOLERANCE, m4_answers, same_answer
+from ..assignments.answers import M4_TOLERANCE, TOLERANCE, answers as expected_answers, m4_answers, same_answer
 from ..data import variants as V
 from ..errors import GradingError
 
@@ -37,6 +37,7 @@ SHINGLE = 3
 #: answer cells of each assignment with variant answers, and how to compute the expected ones
 EXPECTED: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, float | None]]] = {
     "m4-fivew": (m4_answers, M4_TOLERANCE),
+    **{a: ((lambda ds, a=a: expected_answers(a, ds)), tol) for a, tol in TOLERANCE.items() if a != "m4-fivew"},
 }
 
 
@@ -76,9 +77,9 @@ def _value(cell: dict | None) -> Any:
 
 
 def _as_answer(grade_id: str, value: Any) -> Any:
-    """A q2 scene dict stands for its store (the variant decides the store); other answers as they are."""
-    if grade_id == "q2-answer":
-        ids = value.get("store_ids") if isinstance(value, dict) else None
+    """A scene dict stands for its store (the variant decides the store); other answers as they are."""
+    if isinstance(value, dict) and "store_ids" in value:
+        ids = value.get("store_ids")
         return int(ids[0]) if isinstance(ids, (list, tuple)) and len(ids) == 1 and isinstance(ids[0], int) else None
     return value
 
@@ -113,13 +114,17 @@ def variant_answers(root: str | Path, assignment: str, secret_file: str | Path, 
             rows.append({"student": s, "variant": label, "question": gid, "answer": given,
                          "own_expected": expected[s][gid], "correct_for_own": same_answer(gid, given, expected[s][gid], tolerance),
                          "expected_by": {t: expected[t][gid] for t in students}})
-    return pd.DataFrame(rows, columns=["student", "variant", "question", "answer", "own_expected", "correct_for_own",
-                                       "expected_by"])
+    table = pd.DataFrame(rows, columns=["student", "variant", "question", "answer", "own_expected", "correct_for_own",
+                                        "expected_by"])
+    table.attrs["tolerance"] = dict(tolerance)
+    return table
 
 
-def variant_matches(answers: pd.DataFrame, tolerance: dict[str, float | None] = M4_TOLERANCE) -> pd.DataFrame:
+def variant_matches(answers: pd.DataFrame, tolerance: dict[str, float | None] | None = None) -> pd.DataFrame:
     """Answers wrong for the student's own variant but right for another student's: ``student``, ``question``,
-    ``matches`` (whose variant), ``answer``. Evidence for a conversation, never an automatic penalty."""
+    ``matches`` (whose variant), ``answer``. Evidence for a conversation, never an automatic penalty.
+    ``tolerance``: by default the one :func:`variant_answers` used for ``answers``."""
+    tolerance = tolerance if tolerance is not None else answers.attrs.get("tolerance", M4_TOLERANCE)
     rows = []
     for r in answers.itertuples(index=False):
         if r.correct_for_own or r.answer is None:

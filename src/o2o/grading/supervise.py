@@ -38,7 +38,8 @@ class _Slot:
     started: float = 0.0
 
 
-def _serve(conn: Connection, index: int, init: Callable[[int], None], work: Callable[[Any], Any]) -> None:
+def _serve(conn: Connection, index: int, init: Callable[[int], None], work: Callable[[Any], Any],
+           once: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides about Ctrl-C
     init(index)
     while True:
@@ -53,11 +54,18 @@ def _serve(conn: Connection, index: int, init: Callable[[int], None], work: Call
             conn.send(result)
         except Exception as e:  # an unpicklable result: report it instead
             conn.send(Failure(job, f"结果无法传回:{type(e).__name__}", f"result could not be returned: {type(e).__name__}"))
+        if once:
+            return
 
 
 def run(jobs: list[Any], workers: int, init: Callable[[int], None], work: Callable[[Any], Any],
-        deadline_s: float) -> Iterator[Any]:
-    """Yield one result (or :class:`Failure`) per job, in completion order."""
+        deadline_s: float, once: bool = False) -> Iterator[Any]:
+    """Yield one result (or :class:`Failure`) per job, in completion order.
+
+    ``once``: every job gets a worker of its own, forked from this process when the previous job of
+    its slot is done (nothing one job leaves in a worker's memory reaches the next); the work that
+    all jobs share is done once, in this process, before ``run``.
+    """
     ctx = mp.get_context("fork")
     pending = deque(jobs)
     slots = [_Slot(i + 1) for i in range(max(1, min(workers, len(jobs))))]
@@ -65,12 +73,14 @@ def run(jobs: list[Any], workers: int, init: Callable[[int], None], work: Callab
 
     def start(slot: _Slot) -> None:
         parent, child = ctx.Pipe()
-        slot.proc = ctx.Process(target=_serve, args=(child, slot.index, init, work), daemon=True)
+        slot.proc = ctx.Process(target=_serve, args=(child, slot.index, init, work, once), daemon=True)
         slot.proc.start()
         child.close()
         slot.conn, slot.job = parent, None
 
-    def stop(slot: _Slot) -> None:
+    def stop(slot: _Slot, grace_s: float = 0) -> None:
+        if slot.proc is not None and grace_s:
+            slot.proc.join(grace_s)
         if slot.proc is not None and slot.proc.is_alive():
             os.kill(slot.proc.pid, signal.SIGKILL)
         if slot.proc is not None:
@@ -107,6 +117,9 @@ def run(jobs: list[Any], workers: int, init: Callable[[int], None], work: Callab
                 job, left = slot.job, left - 1
                 if failure is None:
                     slot.job = None
+                    if once:  # the worker ends by itself after its job; the next job gets a fresh one
+                        stop(slot, grace_s=5)
+                        start(slot)
                     yield result
                     continue
                 stop(slot)

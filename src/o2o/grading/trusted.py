@@ -46,6 +46,13 @@ HIDDEN_FAIL_ZH = "隐藏测试未通过。请对照题目要求检查你的答�
 HIDDEN_FAIL_EN = "A hidden test did not pass. Check your answer against the question (type, value, unit)."
 
 
+def load_modules(modules: frozenset[str] = DEFAULT_MODULES) -> None:
+    """Import the allow-listed modules (a fixed list: a student's alias, ``pd`` or ``np``, maps to these)."""
+    for mod in sorted(modules):
+        with contextlib.suppress(Exception):
+            importlib.import_module(mod)
+
+
 class TestTimeout(Exception):
     pass
 
@@ -134,9 +141,7 @@ class TrustedEvaluator:
         self.timeout_s = timeout_s
         self.ns: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins, "display": _no_display}
         self.trusted: set[str] = {"display"}
-        for mod in sorted(modules):  # a fixed list, loaded once: a student's alias (pd, np) maps to these
-            with contextlib.suppress(Exception):
-                importlib.import_module(mod)
+        load_modules(modules)
         self.count = 0
 
     def _inject(self, tree: ast.Module) -> None:

@@ -1,8 +1,10 @@
 """Grade one student's submission: repair, run in the sandbox, score with trusted code.
 
-A worker process lives for the whole batch (imports are paid once) and owns one sandbox uid and one
-runtime directory for its kernels' ipc sockets. :func:`grade_submission` returns plain data (the
-graded notebooks and flags); the main process writes the gradebook.
+:func:`prepare_class` runs once in the grading command's process (imports, specs, each notebook's
+trusted set-up, :mod:`o2o.grading.prelude`); each student is then graded by a worker forked from it,
+which owns one sandbox uid and one runtime directory for its kernels' ipc sockets (one per slot).
+:func:`grade_submission` returns plain data (the graded notebooks and flags); the main process writes
+the gradebook.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from ..data.variants import ENV_KEY, variant_key
 from . import codec
 from .feedback import sanitize_output
 from .kernel import SandboxedKernel
+from .prelude import Prelude, PreludeEvaluator, prepare
 from .replica import Replica
 from .repair import Flag, flag, read_notebook, repair
 from .sandbox import SANDBOX_UID_BASE, Limits, Sandbox, default_readonly_paths
 from .spec import NotebookSpec, spec_from_dict
-from .trusted import HIDDEN_FAIL_EN, HIDDEN_FAIL_ZH, TrustedEvaluator, Verdict, strip_hidden
+from .trusted import HIDDEN_FAIL_EN, HIDDEN_FAIL_ZH, Verdict, load_modules, strip_hidden
 
 NOT_RUN_ZH = "沙箱已停止(超时、内存或进程数超限),此单元格未运行。"
 NOT_RUN_EN = "The sandbox stopped (time, memory or process limit); this cell did not run."
@@ -65,13 +68,42 @@ class WorkerConfig:
 _STATE: dict[str, Any] = {}
 
 
-def init_worker(cfg: WorkerConfig) -> None:
-    """Process initializer: keep the specs and the sandbox description for the whole batch."""
-    import nbformat  # noqa: F401 - pay the validator start-up once per worker
+def prepare_class(cfg: WorkerConfig) -> dict[str, int]:
+    """In the process workers are forked from: imports, specs and each notebook's trusted set-up, once.
 
+    The set-up (:mod:`o2o.grading.prelude`) is prepared only when every student gets the same data
+    (no course secret). Returns how many set-up cells each notebook has prepared.
+    """
+    import nbformat  # noqa: F401 - the validator's start-up, paid once for the class
+
+    load_modules()
     _STATE["cfg"] = cfg
-    _STATE["specs"] = {k: spec_from_dict(v) for k, v in cfg.specs.items()}
-    _STATE["count"] = 0
+    _STATE["specs"] = specs = {k: spec_from_dict(v) for k, v in cfg.specs.items()}
+    _STATE["preludes"] = preludes = {}
+    if cfg.variant_secret is None:
+        outer = os.environ.get(ENV_KEY)
+        use_variant(cfg, None)  # what every student's worker sets: the base case
+        try:
+            for name, spec in specs.items():
+                prelude = prepare(spec, _test_timeout(cfg), cfg.ignore_pattern)
+                if prelude is not None:
+                    preludes[name] = prelude
+        finally:
+            if outer is not None:
+                os.environ[ENV_KEY] = outer
+    return {name: len(p.cells) for name, p in preludes.items()}
+
+
+def init_worker(cfg: WorkerConfig) -> None:
+    """Worker initializer: the state :func:`prepare_class` left in the parent, or the specs alone."""
+    if _STATE.get("cfg") is not cfg or "specs" not in _STATE:
+        _STATE["cfg"] = cfg
+        _STATE["specs"] = {k: spec_from_dict(v) for k, v in cfg.specs.items()}
+        _STATE["preludes"] = {}
+
+
+def _test_timeout(cfg: WorkerConfig) -> float:
+    return min(cfg.limits.cell_timeout_s, 60)
 
 
 #: the replica runs as a uid of its own: the visible kernel's processes never count against its limits
@@ -88,9 +120,9 @@ def _sandbox(cfg: WorkerConfig, suffix: str = "") -> Sandbox:
                    readonly_paths=[Path(p) for p in cfg.readonly_paths], env=env)
 
 
-def use_variant(cfg: WorkerConfig, student: str) -> str | None:
+def use_variant(cfg: WorkerConfig, student: str | None) -> str | None:
     """Point the trusted side (``o2o.load()`` in hidden tests) and the sandbox at ``student``'s variant."""
-    key = variant_key(cfg.variant_secret, student) if cfg.variant_secret else None
+    key = variant_key(cfg.variant_secret, student) if cfg.variant_secret and student is not None else None
     _STATE["variant_key"] = key
     if key:
         os.environ[ENV_KEY] = key
@@ -229,8 +261,8 @@ def grade_notebook(cfg: WorkerConfig, spec: NotebookSpec, path: Path, submitted:
         except Exception as e:
             flags.append(flag("kernel_start", f"沙箱内核无法启动:{type(e).__name__}", f"sandbox kernel failed to start: {type(e).__name__}"))
         bridge = _Bridge(kernel)
-        evaluator = TrustedEvaluator(bridge.fetch, replica.call, timeout_s=min(cfg.limits.cell_timeout_s, 60),
-                                     ignore_pattern=cfg.ignore_pattern)
+        prelude: Prelude | None = _STATE.get("preludes", {}).get(spec.name)
+        evaluator = PreludeEvaluator(prelude, bridge.fetch, replica.call, _test_timeout(cfg), cfg.ignore_pattern)
         stopped = False
         specs = spec.by_id()
         for cell in nb["cells"]:

@@ -91,7 +91,7 @@ def _identity(s: Any, add: Add) -> None:
         add("scene_type_unknown", f"场景类型「{s.scene_type}」不存在:请选 {types} 之一。",
             f"Unknown scene type '{s.scene_type}': choose one of {', '.join(SCENE_CATALOG)}.")
     if s.battle not in BATTLE_TYPE:
-        add("battle_unknown", f"战役「{s.battle}」不在第18讲的清单里:请从场景目录中选择(例如 引流入店、二次购买、付满送)。",
+        add("battle_unknown", f"战争「{s.battle}」不在第18讲的清单里:请从场景目录中选择(例如 引流入店、二次购买、付满送)。",
             f"Battle '{s.battle}' is not in lecture 18's list: pick one from the scene catalog "
             "(e.g. 引流入店, 二次购买, 付满送).")
     elif s.scene_type in SCENE_CATALOG and BATTLE_TYPE[s.battle] != s.scene_type:

@@ -20,16 +20,20 @@ import plotly.graph_objects as go
 
 
 def _loader(asset: str) -> str:
-    """The widget's front-end module: plotly's served bundle, drawing each figure once its box is
-    on the page (plotly sizes a figure without a fixed width to its box when it first draws it;
-    a box not yet on the page measures 0 and would give plotly's default 700 px)."""
+    """The widget's front-end module. On the apps' pages it hands plotly's served bundle to the page
+    script's ``o2oServedFigure`` (``frontend/src/served-figure.js``): the figure is drawn at once as
+    an SVG from its own data, and plotly, loaded after that, takes over the box. Without the page
+    script (Voila's own front end) plotly draws each figure once its box is on the page (plotly
+    sizes a figure without a fixed width to its box when it first draws it; a box not yet on the
+    page measures 0 and would give plotly's default 700 px)."""
     return (
         'const cfg = JSON.parse(document.getElementById("jupyter-config-data").textContent);\n'
         'const base = (cfg.fullLabextensionsUrl || ((cfg.baseUrl || "/") + "voila/labextensions")).replace(/\\/?$/, "/");\n'
-        f"const mod = await import(new URL(base + {json.dumps(asset)}, document.baseURI).href);\n"
+        f"const url = new URL(base + {json.dumps(asset)}, document.baseURI).href;\n"
+        "const load = () => import(url);\n"
         "const frame = () => new Promise((done) => requestAnimationFrame(done));\n"
-        "export default () => {\n"
-        "  const widget = mod.default();\n"
+        "async function plain() {\n"
+        "  const widget = (await load()).default();\n"
         "  return {\n"
         "    initialize: (ctx) => widget.initialize(ctx),\n"
         "    async render(ctx) {\n"
@@ -37,7 +41,8 @@ def _loader(asset: str) -> str:
         "      return widget.render(ctx);\n"
         "    },\n"
         "  };\n"
-        "};\n"
+        "}\n"
+        "export default () => (window.o2oServedFigure ? window.o2oServedFigure(load) : plain());\n"
     )
 
 

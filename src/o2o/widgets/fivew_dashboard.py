@@ -92,8 +92,12 @@ class FiveWDashboard(Panel):
     # ------------------------------------------------------------------ builders
 
     def _build_figure(self) -> None:
-        self._fig = figure(self._fig_spec if self._fig_spec is not None else self._figure_spec())
+        spec = self._fig_spec if self._fig_spec is not None else self._figure_spec()
         self._fig_spec = None
+        # the widget's first state already carries the scene's values: the page's first drawing of
+        # it (before plotly's front end has loaded) is the right one, not an empty radar
+        self._draw(spec, self.lang)
+        self._fig = figure(spec)
         fit_width(self._fig, 760)
 
     def _figure_spec(self) -> go.Figure:
@@ -133,10 +137,6 @@ class FiveWDashboard(Panel):
     def show(self, result: Any, report: Any) -> None:
         """Show a simulated (or historical) scene and its 5W report."""
         self.result, self.report = result, report
-        if self._fig is None:
-            self._build_figure()
-            self._top.children = [self._fig, self._scores_html]
-            self._playback.layout.display = None
         n = int(result.n_days)
         self._day_spec.hi = n
         self._quiet = True
@@ -148,6 +148,10 @@ class FiveWDashboard(Panel):
                 self._day.value = n  # start at the end: the whole scene
         finally:
             self._quiet = False
+        if self._fig is None:
+            self._build_figure()
+            self._top.children = [self._fig, self._scores_html]
+            self._playback.layout.display = None
         self.update()
 
     def set_reference(self, report: Any, name: str) -> None:
@@ -168,8 +172,6 @@ class FiveWDashboard(Panel):
     def update(self) -> None:
         """Redraw radar, playback and tables from the current result, report and day."""
         lang = self.lang
-        theta = [axis_label(w, lang) for w in FIVE_W]
-        theta = theta + theta[:1]
         self._scores_html.value = self._scores_table(lang)
         self._day_html.value = self._day_table(lang)
         self._feedback_html.value = self._feedback(lang)
@@ -177,26 +179,33 @@ class FiveWDashboard(Panel):
         if self._fig is None:
             return
         with self._fig.batch_update():
-            radar = self._fig.data[0]
-            radar.theta = theta
-            radar.name = tr("本场景", "this scene", lang)
-            if self.report is not None:
-                s = scores_of(self.report)
-                radar.r = [s[w] for w in FIVE_W] + [s[FIVE_W[0]]]
-            ref = self._fig.data[1]
-            ref.theta = theta
-            if self.reference is not None:
-                s = scores_of(self.reference)
-                ref.r = [s[w] for w in FIVE_W] + [s[FIVE_W[0]]]
-                ref.name = self.reference_name
-                ref.visible = True
-            else:
-                ref.visible = False
-            self._draw_playback(lang)
-            self._fig.layout.title = tr("5W 评估与逐日回放(合成数据)", "5W evaluation and day-by-day playback (synthetic data)", lang)
+            self._draw(self._fig, lang)
 
-    def _draw_playback(self, lang: str) -> None:
-        hi, lo, margin, cost, today = self._fig.data[2:7]
+    def _draw(self, fig: go.Figure, lang: str) -> None:
+        """Set the figure's radar, playback and title from the current state (the widget inside
+        ``update``'s batch, or the plain figure the widget is first made from)."""
+        theta = [axis_label(w, lang) for w in FIVE_W]
+        theta = theta + theta[:1]
+        radar = fig.data[0]
+        radar.theta = theta
+        radar.name = tr("本场景", "this scene", lang)
+        if self.report is not None:
+            s = scores_of(self.report)
+            radar.r = [s[w] for w in FIVE_W] + [s[FIVE_W[0]]]
+        ref = fig.data[1]
+        ref.theta = theta
+        if self.reference is not None:
+            s = scores_of(self.reference)
+            ref.r = [s[w] for w in FIVE_W] + [s[FIVE_W[0]]]
+            ref.name = self.reference_name
+            ref.visible = True
+        else:
+            ref.visible = False
+        self._draw_playback(fig, lang)
+        fig.layout.title = tr("5W 评估与逐日回放(合成数据)", "5W evaluation and day-by-day playback (synthetic data)", lang)
+
+    def _draw_playback(self, fig: go.Figure, lang: str) -> None:
+        hi, lo, margin, cost, today = fig.data[2:7]
         margin.name = tr("累计增量毛利", "cumulative incremental margin", lang)
         cost.name = tr("累计花费", "cumulative cost", lang)
         if self.result is None:
@@ -214,8 +223,8 @@ class FiveWDashboard(Panel):
         cost.x, cost.y = days, cc.mean(0).round(2).tolist()
         d = min(self.day, res.n_days)
         today.x, today.y = [d], [float(cm.mean(0)[d - 1])]
-        self._fig.layout.xaxis.title = tr("第几天", "day", lang)
-        self._fig.layout.yaxis.title = tr("元", "yuan", lang)
+        fig.layout.xaxis.title = tr("第几天", "day", lang)
+        fig.layout.yaxis.title = tr("元", "yuan", lang)
 
     def _scores_table(self, lang: str) -> str:
         if self.report is None:

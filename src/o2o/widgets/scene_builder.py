@@ -119,7 +119,7 @@ class SceneBuilder(Panel):
         self._specs: dict[str, FieldSpec] = {
             "name": S("name", "场景名称", "Scene name", "text", max_len=40),
             "scene_type": S("scene_type", "场景类型", "Scene type", "choice", options=tuple(SCENE_CATALOG)),
-            "battle": S("battle", "战役", "Battle", "choice", options=SCENE_CATALOG["促销"]),
+            "battle": S("battle", "战争", "Battle", "choice", options=SCENE_CATALOG["促销"]),
             "initiator": S("initiator", "发起方", "Initiator", "choice", options=INITIATORS),
             "city": S("city", "城市", "City", "choice", options=(WHOLE_CHAIN, *cities)),
             "squad_id": S("squad_id", "小分队", "Squad", "choice", options=squad_ids),

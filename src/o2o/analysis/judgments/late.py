@@ -142,10 +142,10 @@ def why_run_scenes(menu: pd.DataFrame) -> Judgment:
     options = {"A": "场景的当期毛利其实超过成本,账算对了就赚钱",
                "B": "当期是亏的;值不值要看新会员、粉丝升级和以后的复购,而且要拿数据证明",
                "C": "别的连锁都在做,我们不能不做"}
-    reasons = {"A": (f"{n} 种战役中有 {below} 种每花一元带回不到一元增量毛利。" if mostly_below else f"对:{n - below} 种战役回本。",
+    reasons = {"A": (f"{n} 种战争中有 {below} 种每花一元带回不到一元增量毛利。" if mostly_below else f"对:{n - below} 种战争回本。",
                      f"{below} of {n} battles return less than a yuan per yuan."),
-               "B": ((f"对:{below}/{n} 种战役当期不回本,理由只能在当期毛利之外,而且要用会员的后续消费来验证。") if mostly_below
-                     else "多数战役当期已经回本,不必另找理由。",
+               "B": ((f"对:{below}/{n} 种战争当期不回本,理由只能在当期毛利之外,而且要用会员的后续消费来验证。") if mostly_below
+                     else "多数战争当期已经回本,不必另找理由。",
                      "right: the case must rest on what the same-period margin leaves out, and be measured."),
                "C": ("别人做不做不是证据;这个回答没有给出任何可以检验的理由。", "what others do is no evidence.")}
     return Judgment("为什么还要做场景", options, "B" if mostly_below else "A", reasons)
