@@ -59,6 +59,7 @@ class Cohort:
         os.chmod(self.homes, 0o755)
         self.instructor = f"{tag}t01"
         self.students = [f"{tag}s{i:02d}" for i in range(1, n_students + 1)]
+        self.added: list[str] = []        # accounts a later roster adds (cleaned up with the rest)
         self.groups = (f"{tag}-stu", f"{tag}-ins")
         self.port = free_port_block(4)
         self.log_path = artifacts / f"hub-e2e-{tag}.log"
@@ -89,10 +90,10 @@ class Cohort:
             opts += [f"--{key.replace('_', '-')}", str(value)]
         self.o2o("hub", "init", "--state", str(self.state), *opts)
 
-    def write_roster(self) -> Path:
+    def write_roster(self, students: list[str] | None = None, name: str = "roster.csv") -> Path:
         lines = ["id,first_name,last_name,email,role", f"{self.instructor},老师,李,,instructor"]
-        lines += [f"{s},学员{i},王,{s}@example.com,student" for i, s in enumerate(self.students, 1)]
-        path = self.base_dir / "roster.csv"
+        lines += [f"{s},学员{i},王,{s}@example.com,student" for i, s in enumerate(students or self.students, 1)]
+        path = self.base_dir / name
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
 
@@ -139,7 +140,7 @@ class Cohort:
     # ------------------------------------------------------------------ clean-up
     def _uids(self) -> set[int]:
         uids = set()
-        for name in [self.instructor, *self.students]:
+        for name in [self.instructor, *self.students, *self.added]:
             try:
                 uids.add(pwd.getpwnam(name).pw_uid)
             except KeyError:
@@ -174,7 +175,7 @@ class Cohort:
         finally:
             self._kill_uid_processes()
             time.sleep(0.5)
-            for name in [self.instructor, *self.students]:
+            for name in [self.instructor, *self.students, *self.added]:
                 subprocess.run(["userdel", "--remove", name], capture_output=True)
             for group in self.groups:
                 subprocess.run(["groupdel", group], capture_output=True)

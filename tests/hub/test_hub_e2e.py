@@ -3,7 +3,8 @@
 One instructor and twelve students from a roster; two log in through the real login page
 in Chromium; every student runs lesson 18 in their own kernel; an assignment's whole cycle
 through nbgrader's exchange with real identities; attacks that must fail; a hub restart;
-the culler. The tests of this module run in order and share one cohort.
+the apps behind the hub's login (on a phone, too); a changed roster applied to the running
+hub (one student added, one blocked); the culler. The tests of this module run in order and share one cohort.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ import pwd
 import re
 import shlex
 import stat
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -71,6 +74,11 @@ def test_roster_import_creates_private_accounts_and_records(cohort):
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE) as gb:
         assert sorted(s.id for s in gb.students) == sorted(cohort.students)
+    # each student's lesson copy is made at import, as the student, private: the first start clones nothing
+    for name in cohort.students:
+        copy = Path(pwd.getpwnam(name).pw_dir) / "o2o"
+        assert (copy / ".git").is_dir() and (copy / "lessons" / "18-activate-front-line.ipynb").is_file()
+        assert copy.stat().st_uid == pwd.getpwnam(name).pw_uid
     # a second import changes nothing
     again = cohort.o2o("hub", "roster", "import", str(cohort.write_roster()), "--state", str(cohort.state))
     assert "0 new accounts" in again.stdout
@@ -310,19 +318,94 @@ def test_hub_restart_keeps_accounts_servers_submissions_and_grades(cohort):
     assert _autograded_scores(course)[0] == cohort.expected_scores
 
 
-def test_apps_are_a_hub_service_run_as_nobody(cohort):
+APPS = "/services/o2o-apps/"
+APP_PAGE = "/services/o2o-apps/voila/templates/o2o/"     # the kit's own template, in every app page
+
+
+def test_apps_need_a_hub_login_and_open_on_a_phone(cohort, browser):
     import requests
 
     from o2o.apps.server import APP_NOTEBOOKS
 
-    page = requests.get(f"{cohort.url}/services/o2o-apps/", timeout=60)
-    assert page.status_code == 200
-    assert "/services/o2o-apps/voila/templates/o2o/" in page.text, page.text[:300]   # the kit's own template
+    # a visitor without a hub login is sent to the hub's login page, and gets no app
+    anon = requests.get(f"{cohort.url}{APPS}", timeout=60)
+    assert "/hub/login" in anon.url and APP_PAGE not in anon.text, anon.url
+    render = f"{APPS}voila/render/{quote(APP_NOTEBOOKS['maturity'])}"
+    assert "/hub/login" in requests.get(f"{cohort.url}{render}", timeout=60).url
+    # every logged-in student and the instructor open the apps (the hub's OAuth, no consent page)
+    teacher = HubUser(cohort.url, cohort.instructor, cohort.password(cohort.instructor))
+    teacher.login()
+    cohort.teacher = teacher
+    for u in [teacher, *(cohort.users[n] for n in cohort.students)]:
+        page = u.http.get(f"{cohort.url}{APPS}", timeout=60)
+        assert page.status_code == 200 and APP_PAGE in page.text, (u.name, page.url, page.text[:300])
     nb = next(iter(APP_NOTEBOOKS.values()))
-    assert requests.get(f"{cohort.url}/services/o2o-apps/voila/files/{nb}", timeout=60).status_code in (403, 404)
+    assert teacher.http.get(f"{cohort.url}{APPS}voila/files/{nb}", timeout=60).status_code in (403, 404)
     owners = {p.stat().st_uid for p in Path("/proc").iterdir() if p.name.isdigit()
-              and b"o2o.apps.commands" in _cmdline(p) and str(cohort.port + 3).encode() in _cmdline(p)}
+              and b"o2o.hub.apps_service" in _cmdline(p) and str(cohort.port + 3).encode() in _cmdline(p)}
     assert owners == {pwd.getpwnam("nobody").pw_uid}
+    # on a phone: the app's address, the hub's login page, then the app itself
+    name = cohort.students[3]
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{cohort.url}{render}")
+        page.wait_for_url(re.compile(r"/hub/login"), timeout=60_000)
+        page.fill("input[name=username]", name)
+        page.fill("input[name=password]", cohort.password(name))
+        page.click("input[type=submit], button[type=submit]")
+        page.wait_for_url(re.compile(r"/services/o2o-apps/voila/render/"), timeout=120_000)
+        page.get_by_role("button", name="查看评估结果").wait_for(timeout=120_000)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(cohort.log_path.with_name(f"hub-e2e-{name}-phone-app.png")))
+    finally:
+        ctx.close()
+
+
+# ---------------------------------------------------------------------- 6. a changed roster, no restart
+def test_a_changed_roster_applies_without_restart(cohort):
+    import requests
+
+    gone, new = cohort.students[-1], f"{cohort.tag}s99"
+    cohort.added.append(new)
+    roster = cohort.write_roster([*cohort.students[:-1], new], name="roster-2.csv")
+    gone_home = Path(pwd.getpwnam(gone).pw_dir)
+    work_before = {p: _tree_digest(gone_home / p) for p in ("o2o", COURSE)}
+    # leaving someone out needs saying so: refused before any work
+    refused = cohort.o2o("hub", "roster", "import", str(roster), "--state", str(cohort.state), check=False)
+    assert refused.returncode != 0 and "--block-missing" in refused.stdout + refused.stderr
+    with pytest.raises(KeyError):
+        pwd.getpwnam(new)
+    out = cohort.o2o("hub", "roster", "import", str(roster), "--state", str(cohort.state), "--block-missing")
+    assert "no restart needed" in out.stdout and "1 new hub users" in out.stdout, out.stdout
+    # the new student: account, private home, group, nbgrader record, lesson copy, hub user, server, apps
+    entry = pwd.getpwnam(new)
+    assert stat.S_IMODE(Path(entry.pw_dir).stat().st_mode) == 0o700
+    assert new in grp.getgrnam(cohort.groups[0]).gr_mem
+    assert (Path(entry.pw_dir) / "o2o" / ".git").is_dir()
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{cohort.state / 'course' / 'gradebook.db'}", COURSE) as gb:
+        assert {new, gone} <= {s.id for s in gb.students}          # the one who left keeps their record
+    u = HubUser(cohort.url, new, cohort.password(new))
+    u.login()
+    u.start_server()
+    assert int(u.run_code("import os; print(os.getuid())")[0]["stdout"]) == entry.pw_uid
+    assert APP_PAGE in u.http.get(f"{cohort.url}{APPS}", timeout=60).text
+    # the student who left: server stopped, login refused, tokens revoked, account disabled; work kept
+    deadline = time.monotonic() + 60
+    while cohort.teacher.api("GET", f"/users/{gone}").json().get("servers") and time.monotonic() < deadline:
+        time.sleep(1)
+    assert not cohort.teacher.api("GET", f"/users/{gone}").json().get("servers")
+    with pytest.raises(AssertionError):
+        HubUser(cohort.url, gone, cohort.password(gone)).login()
+    assert cohort.users[gone].api("GET", f"/users/{gone}").status_code == 403
+    shadow = subprocess.run(["getent", "shadow", gone], capture_output=True, text=True).stdout.split(":")
+    assert shadow[7] == "1", shadow                             # the Unix account expired (disabled)
+    assert {p: _tree_digest(gone_home / p) for p in ("o2o", COURSE)} == work_before
+    assert (cohort.state / "course" / "submitted" / gone / ASSIGNMENT).is_dir()
+    # blocked, not deleted: the hub user is still there (nobody else can claim the name)
+    assert requests.get(f"{cohort.url}/hub/api/users/{gone}", headers=cohort.teacher.auth, timeout=30).status_code == 200
 
 
 def _cmdline(proc: Path) -> bytes:
@@ -332,7 +415,7 @@ def _cmdline(proc: Path) -> bytes:
         return b""
 
 
-# ---------------------------------------------------------------------- 6. the culler
+# ---------------------------------------------------------------------- 7. the culler
 def test_culler_stops_an_idle_server(cohort):
     cohort.stop()
     cohort.start(idle_timeout_s=20, cull_every_s=5)

@@ -156,3 +156,80 @@ def test_restore_refuses_foreign_archives(tmp_path):
     (tmp_path / "junk.tar.gz").write_bytes(b"not a tar")
     with pytest.raises(HubError, match="cannot be read"):
         state.restore(tmp_path / "junk.tar.gz", tmp_path / "r2")
+
+
+def test_spawn_limit_is_the_cohort_unless_set(tmp_path):
+    base = {"state_dir": str(tmp_path / "st"), "course_root": str(tmp_path)}
+    assert HubSettings(**base, active_server_limit=35).spawn_limit == 35
+    assert HubSettings(**base, active_server_limit=35, concurrent_spawn_limit=10).spawn_limit == 10
+    with pytest.raises(HubError, match="cannot be negative"):
+        HubSettings(**base, concurrent_spawn_limit=-1)
+
+
+def test_roster_record_blocks_the_missing_and_forgets_no_one(tmp_path):
+    from o2o.hub import accounts
+
+    s = HubSettings(state_dir=str(tmp_path / "st"), course_root=str(tmp_path))
+    first = parse_roster(HEADER + "s01,,,,student\ns02,,,,student\nt01,,,,instructor\n")
+    accounts.save_roster(first, s)
+    second = parse_roster(HEADER + "s01,,,,student\ns03,,,,student\nt01,,,,instructor\n")
+    assert accounts.missing_people(second, s) == ["s02"]
+    accounts.save_roster(second, s)
+    assert accounts.load_roster(s) == {"s01": "student", "s03": "student", "t01": "instructor"}
+    assert accounts.load_blocked(s) == ["s02"]
+    accounts.save_roster(first, s)                      # back on the roster; s03 now left
+    assert accounts.load_blocked(s) == ["s03"] and "s02" in accounts.load_roster(s)
+
+
+def test_login_checks_the_roster_as_it_is_now(tmp_path):
+    from tornado.web import HTTPError
+
+    from o2o.hub import accounts
+    from o2o.hub.config import make_post_auth_hook
+
+    s = HubSettings(state_dir=str(tmp_path / "st"), course_root=str(tmp_path))
+    accounts.save_roster(parse_roster(HEADER + "s01,,,,student\nt01,,,,instructor\n"), s)
+    hook = make_post_auth_hook(s)
+    assert hook(None, None, {"name": "t01", "admin": None})["admin"] is True
+    assert hook(None, None, {"name": "s01", "admin": None})["admin"] is False
+    accounts.save_roster(parse_roster(HEADER + "t01,,,,instructor\n"), s)     # s01 left
+    with pytest.raises(HTTPError) as err:
+        hook(None, None, {"name": "s01", "admin": None})
+    assert err.value.status_code == 403 and "roster" in err.value.log_message
+
+
+def test_apps_service_oauth_handlers_live_under_its_prefix(monkeypatch):
+    from o2o.hub.apps_service import HubIdentityProvider
+
+    for key, value in {"JUPYTERHUB_SERVICE_PREFIX": "/services/o2o-apps/", "JUPYTERHUB_API_TOKEN": "t",
+                       "JUPYTERHUB_CLIENT_ID": "service-o2o-apps", "JUPYTERHUB_API_URL": "http://127.0.0.1:1/hub/api",
+                       "JUPYTERHUB_OAUTH_CALLBACK_URL": "/services/o2o-apps/oauth_callback",
+                       "JUPYTERHUB_SERVICE_NAME": "o2o-apps"}.items():
+        monkeypatch.setenv(key, value)
+    provider = HubIdentityProvider(token="")           # Voila passes its token; the hub's OAuth replaces it
+    paths = [h[0] for h in provider.get_handlers()]
+    assert "/services/o2o-apps/oauth_callback" in paths and all(p.startswith("/services/o2o-apps/") for p in paths)
+    assert provider.hub_auth.access_scopes == {"access:services!service=o2o-apps"}
+
+
+def test_first_use_login_hashes_off_the_event_loop_and_keeps_its_rules(tmp_path):
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+    from types import SimpleNamespace
+
+    from o2o.hub.login import CohortFirstUseAuthenticator
+
+    auth = CohortFirstUseAuthenticator(dbm_path=str(tmp_path / "pw.dbm"), check_passwords_on_startup=False,
+                                       min_password_length=8)
+    handler = SimpleNamespace()
+
+    def login(name: str, password: str):
+        # a thread of its own: a browser test of the same session may hold this thread's event loop
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, auth.authenticate(handler, {"username": name, "password": password})).result()
+
+    assert login("s01", "short") is None and "at least 8" in handler.custom_login_error
+    assert login("s01", "first-password") == "s01"          # the first use sets it
+    assert login("s01", "another-password") is None
+    assert login("s01", "first-password") == "s01"
+    assert auth._stored("s02") is None and auth._stored("s01").startswith(b"$2")   # bcrypt, in the same store

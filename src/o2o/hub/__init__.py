@@ -4,7 +4,12 @@ Modules, from the pure to the system-facing:
 
 * ``settings``  the hub's settings and the layout of its state folder;
 * ``roster``    reading and checking the roster CSV (pure);
-* ``accounts``  Unix accounts, groups and nbgrader student records from a roster;
+* ``accounts``  Unix accounts, groups, nbgrader student records and the roster record
+  (people who left are blocked, never deleted);
+* ``lessons``   each student's lesson copy, made at roster import;
+* ``hubapi``    a changed roster told to the running hub through its REST API;
+* ``login``     first-use login with its bcrypt off the hub's event loop;
+* ``apps_service`` the Voila apps as a hub service behind the hub's OAuth;
 * ``layout``    the state folder: course directory, exchange, per-role Jupyter config;
 * ``exchange``  nbgrader exchange classes that make the file system carry identities;
 * ``config``    the JupyterHub configuration (loaded by ``jupyterhub_config.py``);

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from o2o.errors import HubError
-from o2o.hub import layout
+from o2o.hub import hubapi, layout, lessons
 from o2o.hub.roster import Person
 from o2o.hub.settings import HubSettings
 
@@ -82,10 +82,26 @@ def remove_account(name: str) -> None:
     subprocess.run(["userdel", "--remove", name], capture_output=True)
 
 
-def save_roster(people: list[Person], settings: HubSettings) -> Path:
-    """Merge people into the hub's roster file (the hub reads allowed users and admins from it)."""
+BLOCKED = "blocked"
+
+
+def _record(settings: HubSettings) -> dict[str, str]:
+    """The roster record as stored: ``{account: role}``, role ``blocked`` for people who left."""
     path = settings.hub_dir / ROSTER_FILE
-    current = load_roster(settings)
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise HubError(f"名单记录 {path} 已损坏({exc});请从备份恢复。",
+                       f"The roster record {path} is damaged ({exc}); restore a backup.") from None
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def save_roster(people: list[Person], settings: HubSettings) -> Path:
+    """Record the roster: these people with their roles, everyone imported before and not among them blocked."""
+    path = settings.hub_dir / ROSTER_FILE
+    current = {name: BLOCKED for name in _record(settings)}
     for person in people:
         current[person.id] = person.role
     settings.hub_dir.mkdir(parents=True, exist_ok=True)
@@ -98,16 +114,28 @@ def save_roster(people: list[Person], settings: HubSettings) -> Path:
 
 
 def load_roster(settings: HubSettings) -> dict[str, str]:
-    """``{account: role}`` of everyone imported so far."""
-    path = settings.hub_dir / ROSTER_FILE
-    if not path.exists():
-        return {}
+    """``{account: role}`` of everyone on the roster now (blocked people left out)."""
+    return {k: v for k, v in _record(settings).items() if v != BLOCKED}
+
+
+def load_blocked(settings: HubSettings) -> list[str]:
+    """Accounts imported once and no longer on the roster: blocked, never deleted."""
+    return sorted(k for k, v in _record(settings).items() if v == BLOCKED)
+
+
+def missing_people(people: list[Person], settings: HubSettings) -> list[str]:
+    """People on the current roster whom ``people`` leaves out (an import would block them)."""
+    ids = {p.id for p in people}
+    return sorted(name for name in load_roster(settings) if name not in ids)
+
+
+def set_disabled(name: str, disabled: bool) -> None:
+    """Expire (or un-expire) a person's Unix account: no login by any PAM path; home and files untouched."""
     try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise HubError(f"名单记录 {path} 已损坏({exc});请从备份恢复。",
-                       f"The roster record {path} is damaged ({exc}); restore a backup.") from None
-    return {str(k): str(v) for k, v in data.items()}
+        pwd.getpwnam(name)
+    except KeyError:
+        return
+    _run("usermod", "--expiredate", "1" if disabled else "", name)
 
 
 def add_student_records(people: list[Person], settings: HubSettings) -> int:
@@ -132,15 +160,34 @@ def add_student_records(people: list[Person], settings: HubSettings) -> int:
     return count
 
 
-def import_roster(people: list[Person], settings: HubSettings) -> dict[str, int]:
-    """Accounts, groups, roster record and student records for every person."""
+def import_roster(people: list[Person], settings: HubSettings, block_missing: bool = False) -> dict[str, int]:
+    """Accounts, groups, roster record, student records and lesson copies for every person.
 
-
+    The file is the whole roster: a person imported before and missing from it is blocked
+    (``block_missing`` must say so), never deleted. A running hub is told at once (:mod:`o2o.hub.hubapi`).
+    """
     require_root()
+    missing = missing_people(people, settings)
+    if missing and not block_missing:
+        names = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+        raise HubError(f"新名单里少了 {len(missing)} 人({names})。若他们已离开课程,请加 --block-missing 再导入"
+                       "(账号停用,家目录和作业都保留);若只是补充新学员,请导入完整名单。",
+                       f"The new roster leaves out {len(missing)} people ({names}). If they left the course, "
+                       "import again with --block-missing (their accounts are disabled; homes and work are kept); "
+                       "to add people, import the whole roster.")
+    was_blocked = set(load_blocked(settings))
     ensure_group(settings.students_group)
     ensure_group(settings.instructors_group)
     created = sum(ensure_account(p, settings) for p in people)
     layout.prepare(settings)
     save_roster(people, settings)
     students = add_student_records(people, settings)
-    return {"people": len(people), "created": created, "students": students}
+    copies = lessons.seed_copies([p.id for p in people if not p.is_instructor], settings)
+    for person in people:
+        if person.id in was_blocked:
+            set_disabled(person.id, False)
+    for name in missing:
+        set_disabled(name, True)
+    synced = hubapi.sync(settings, load_roster(settings), load_blocked(settings))
+    return {"people": len(people), "created": created, "students": students, "copies": copies,
+            "blocked": len(missing), "hub_running": synced is not None, **(synced or {})}

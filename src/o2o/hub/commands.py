@@ -20,7 +20,7 @@ DEFAULT_STATE = ".hub-state"
 CONFIG_FILE = Path(__file__).with_name("jupyterhub_config.py")
 # Options of `init`/`start` that map one-to-one onto HubSettings fields.
 _TUNABLE = {"ip": str, "port": int, "home_base": str, "students_group": str, "instructors_group": str,
-            "mem_limit_mb": int, "active_server_limit": int, "idle_timeout_s": int, "cull_every_s": int,
+            "mem_limit_mb": int, "active_server_limit": int, "concurrent_spawn_limit": int, "idle_timeout_s": int, "cull_every_s": int,
             "variant_secret_file": str}
 
 
@@ -38,6 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rsub = roster.add_subparsers(dest="roster_command", required=True)
     imp = rsub.add_parser("import", help="从 CSV 创建账号、用户组和 nbgrader 学员记录 / accounts, groups, student records from a CSV")
     imp.add_argument("csv", help="id,first_name,last_name,email,role")
+    imp.add_argument("--block-missing", action="store_true",
+                     help="停用新名单里没有的人(不删除家目录和作业)/ disable people the new roster leaves out "
+                          "(homes and work are kept)")
     _state_arg(imp)
     imp.set_defaults(func=_roster_import)
     bk = sub.add_parser("backup", help="备份状态文件夹 / back up the state folder")
@@ -99,10 +102,16 @@ def _roster_import(args: argparse.Namespace) -> int:
     accounts.require_root()
     settings = HubSettings.load(args.state)
     people = read_roster(Path(args.csv))
-    counts = accounts.import_roster(people, settings)
-    print(f"名单 {counts['people']} 人,新建账号 {counts['created']} 个,nbgrader 学员记录 {counts['students']} 条。"
-          f"\nRoster: {counts['people']} people, {counts['created']} new accounts, {counts['students']} student records."
-          "\n名单有变化时请重启课程服务器。 / Restart the hub after a roster change.")
+    counts = accounts.import_roster(people, settings, block_missing=args.block_missing)
+    print(f"名单 {counts['people']} 人,新建账号 {counts['created']} 个,nbgrader 学员记录 {counts['students']} 条,"
+          f"新课程副本 {counts['copies']} 份,停用 {counts['blocked']} 人(家目录和作业保留)。"
+          f"\nRoster: {counts['people']} people, {counts['created']} new accounts, {counts['students']} student records, "
+          f"{counts['copies']} new lesson copies, {counts['blocked']} blocked (homes and work kept).")
+    if counts["hub_running"]:
+        print(f"课程服务器正在运行,已更新:新建 {counts['hub_users_created']} 个课程服务器用户,无需重启。"
+              f"\nThe running hub is updated: {counts['hub_users_created']} new hub users; no restart needed.")
+    else:
+        print("课程服务器未运行;启动时读取名单。 / The hub is not running; it reads the roster when it starts.")
     return 0
 
 

@@ -3,11 +3,13 @@
 Components, all from JupyterHub's ecosystem:
 
 * proxy: configurable-http-proxy (Node, pinned in ``hub-proxy/package.json``);
-* login: ``firstuseauthenticator`` - each roster account sets its password at first
-  login; only roster accounts may log in (``create_users = False``);
+* login: ``firstuseauthenticator`` (its bcrypt off the event loop: :mod:`o2o.hub.login`) -
+  each roster account sets its password at first login; only roster accounts may log in
+  (``create_users = False``; every login checks the roster as it is now);
 * servers: ``LocalProcessSpawner`` - each server runs as the person's own Unix account,
   started through :mod:`o2o.hub.singleuser` (limits, lesson copy, role config);
-* services: ``jupyterhub-idle-culler``;
+* services: ``jupyterhub-idle-culler``, the apps (:mod:`o2o.hub.apps_service`), the roster's
+  API token (:mod:`o2o.hub.hubapi`);
 * state: SQLite database, cookie secret and password store in ``<state>/hub/``.
 """
 
@@ -17,9 +19,11 @@ import pwd
 import sys
 from pathlib import Path
 
+from tornado import web
+
 from o2o.data.variants import read_secret, variant_key
 from o2o.errors import HubError
-from o2o.hub import layout
+from o2o.hub import hubapi, layout
 from o2o.hub.accounts import load_roster
 from o2o.hub.settings import HubSettings
 from o2o.hub.userenv import user_python
@@ -100,7 +104,9 @@ def make_pre_spawn_hook(settings: HubSettings):
         roster = load_roster(settings)
         name = spawner.user.name
         if name not in roster:
-            raise HubError(f"{name} 不在名单里。", f"{name} is not on the roster.")
+            raise HubError(f"{name} 不在本期名单上(或账号已停用),不能启动服务器。请联系老师。",
+                           f"{name} is not on the cohort's roster (or the account is disabled); no server starts. "
+                           "Ask your instructor.")
         role = role_of(name, roster)
         spawner.environment.update(user_environment(settings, role))
         spawner.environment.update(variant_environment(settings, name, role))
@@ -108,6 +114,26 @@ def make_pre_spawn_hook(settings: HubSettings):
         spawner.port = server_port(settings, pwd.getpwnam(name).pw_uid)
         spawner.default_url = "/lab/tree/course" if role == "instructors" else STUDENT_HOME_URL
     return pre_spawn_hook
+
+
+def make_post_auth_hook(settings: HubSettings):
+    """Every login checks the roster as it is now: a person added while the hub runs may log in,
+    one who left (blocked) may not, and instructors are the hub's admins."""
+    def post_auth_hook(authenticator, handler, auth_model: dict) -> dict:
+        role = load_roster(settings).get(auth_model["name"])
+        if role is None:
+            raise web.HTTPError(403, "这个账号不在本期名单上,或已停用。请联系老师。 / This account is not on the "
+                                     "cohort's roster, or it is disabled. Ask your instructor.")
+        auth_model["admin"] = role == "instructor"
+        return auth_model
+    return post_auth_hook
+
+
+APPS_SERVICE = "o2o-apps"
+
+
+def app_groups(settings: HubSettings) -> list[str]:
+    return [settings.students_group, settings.instructors_group]
 
 
 def services(settings: HubSettings) -> tuple[list[dict], list[dict]]:
@@ -119,25 +145,38 @@ def services(settings: HubSettings) -> tuple[list[dict], list[dict]]:
     }
     role = {"name": "idle-culler", "services": ["idle-culler"],
             "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]}
+    # `o2o hub roster import` (root) tells the running hub about a changed roster (o2o.hub.hubapi);
+    # admin, because only an admin may make a new instructor an admin. Its token is root's only.
+    roster = {"name": hubapi.SERVICE, "api_token": hubapi.ensure_token(settings), "admin": True}
     if not settings.apps_service:
-        return [culler], [role]
-    # The Voila apps (o2o.apps.server: locked down for strangers, no files, widget messages
-    # only) behind the hub's proxy at /services/o2o-apps/, public like the alumni apps, run
-    # as the unprivileged `nobody` from the public interpreter.
+        return [culler, roster], [role]
+    # The Voila apps (o2o.apps.server: no files, widget messages only) behind the hub's proxy
+    # at /services/o2o-apps/, for logged-in people only (o2o.hub.apps_service: the hub's
+    # OAuth), run as the unprivileged `nobody` from the public interpreter.
     apps_home = settings.state / "apps-home"
     apps = {
-        "name": "o2o-apps",
+        "name": APPS_SERVICE,
         "url": f"http://127.0.0.1:{settings.port + 3}",
         "user": "nobody",
         "cwd": str(apps_home),
-        "command": [user_python(settings), "-m", "o2o.apps.commands", "--port", str(settings.port + 3),
+        "command": [user_python(settings), "-m", "o2o.hub.apps_service", "--port", str(settings.port + 3),
                     "--ip", "127.0.0.1", "--no-preheat", "--max-kernels", "20"],
+        # The hub sets HOME to the account's own (`nobody`: /nonexistent); Jupyter's and IPython's
+        # folders are therefore named one by one, inside the service's home.
         "environment": {"HOME": str(apps_home), "O2O_DATA_DIR": str(settings.data_dir),
                         "JUPYTER_PATH": str(Path(sys.prefix) / "share" / "jupyter"),
-                        "JUPYTER_CONFIG_DIR": str(apps_home / ".jupyter"), "TMPDIR": str(apps_home / "tmp")},
+                        "JUPYTER_CONFIG_DIR": str(apps_home / ".jupyter"), "TMPDIR": str(apps_home / "tmp"),
+                        "JUPYTER_DATA_DIR": str(apps_home / ".jupyter" / "data"),
+                        "JUPYTER_RUNTIME_DIR": str(apps_home / ".jupyter" / "runtime"),
+                        "IPYTHONDIR": str(apps_home / ".ipython"), "XDG_CACHE_HOME": str(apps_home / ".cache")},
         "display": True,
+        "oauth_no_confirm": True,   # the course's own apps: no "authorize this application?" page
     }
-    return [culler, apps], [role]
+    # Who may open the apps: the cohort's groups (a person added or blocked later changes groups,
+    # not this role). Instructors are hub admins, whose role includes access to every service.
+    users = {"name": "o2o-apps-users", "description": "open the course's apps",
+             "scopes": [f"access:services!service={APPS_SERVICE}"], "groups": app_groups(settings)}
+    return [culler, roster, apps], [role, users]
 
 
 def configure(c, settings: HubSettings) -> None:
@@ -157,13 +196,17 @@ def configure(c, settings: HubSettings) -> None:
     # A hub restart leaves the servers running; the new hub finds them again.
     c.JupyterHub.cleanup_servers = False
     c.JupyterHub.active_server_limit = settings.active_server_limit
-    c.JupyterHub.concurrent_spawn_limit = settings.concurrent_spawn_limit
-    c.JupyterHub.authenticator_class = "firstuseauthenticator.FirstUseAuthenticator"
+    c.JupyterHub.concurrent_spawn_limit = settings.spawn_limit
+    # a start refused by that limit asks the browser to come back in seconds, not JupyterHub's 30-60
+    c.JupyterHub.spawn_throttle_retry_range = (5, 15)
+    # firstuseauthenticator, its bcrypt run off the hub's event loop (o2o.hub.login)
+    c.JupyterHub.authenticator_class = "o2o.hub.login.CohortFirstUseAuthenticator"
     c.FirstUseAuthenticator.dbm_path = str(hub / "passwords.dbm")
     c.FirstUseAuthenticator.create_users = False
     c.FirstUseAuthenticator.min_password_length = settings.min_password_length
     c.Authenticator.allowed_users = set(students) | set(instructors)
     c.Authenticator.admin_users = set(instructors)
+    c.Authenticator.post_auth_hook = make_post_auth_hook(settings)
     c.JupyterHub.load_groups = {settings.students_group: {"users": students},
                                 settings.instructors_group: {"users": instructors}}
     c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"

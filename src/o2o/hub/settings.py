@@ -39,7 +39,7 @@ class HubSettings:
     max_processes: int = 512          # RLIMIT_NPROC per account (fork bombs)
     nice: int = 5                     # CPU: lower priority than the hub; not a quota
     active_server_limit: int = 60     # cap on running servers
-    concurrent_spawn_limit: int = 20
+    concurrent_spawn_limit: int = 0   # servers starting at once; 0 = active_server_limit (the whole cohort)
     idle_timeout_s: int = 3600        # culler: stop a server idle this long
     cull_every_s: int = 300
     min_password_length: int = 8
@@ -62,6 +62,19 @@ class HubSettings:
         for name in ("port", "mem_limit_mb", "active_server_limit", "idle_timeout_s", "cull_every_s"):
             if int(getattr(self, name)) <= 0:
                 raise HubError(f"{name} 必须是正数。", f"{name} must be positive.")
+        if int(self.concurrent_spawn_limit) < 0:
+            raise HubError("concurrent_spawn_limit 不能是负数(0 表示与 active_server_limit 相同)。",
+                           "concurrent_spawn_limit cannot be negative (0 means the same as active_server_limit).")
+
+    @property
+    def spawn_limit(self) -> int:
+        """How many servers may be starting at once: by default the whole cohort (the running cap).
+
+        A class arrives together; every start beyond this limit is answered "try again later"
+        (HTTP 429), which a student sees as a page to reload. On one server the cap on running
+        servers already bounds the load, so the default lets all of them start at once.
+        """
+        return int(self.concurrent_spawn_limit) or int(self.active_server_limit)
 
     # ------------------------------------------------------------- the layout
     @property

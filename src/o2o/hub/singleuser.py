@@ -9,15 +9,21 @@ this module then, before replacing itself with ``jupyterhub-singleuser``:
 2. sets the umask: 077 for students (nothing they create is readable by others), 007 for
    instructors (the course directory is shared by the instructors' group);
 3. for students, updates ``~/o2o`` from the course's lessons repository with
-   nbgitpuller: the first time a clone, later a merge that keeps the student's edits
-   (a clashing file of the student's is kept, the course's version merged beside it by
-   nbgitpuller's rules; a deleted file comes back). A failed update never stops the server.
+   nbgitpuller: a merge that keeps the student's edits (a clashing file of the student's
+   is kept, the course's version merged beside it by nbgitpuller's rules; a deleted file
+   comes back), or a clone when there is no copy yet. ``o2o hub roster import`` already
+   made the copy (:mod:`o2o.hub.lessons`), and when the copy already holds the published
+   lessons and no file of it was deleted, nothing is pulled: two ``git rev-parse`` and one
+   ``git ls-files`` (milliseconds) instead of nbgitpuller's import and its git commands,
+   which a class starting together would otherwise pay thirty times over on two cores.
+   A failed update never stops the server.
 """
 
 from __future__ import annotations
 
 import os
 import resource
+import subprocess
 import sys
 from pathlib import Path
 
@@ -37,15 +43,34 @@ def apply_limits(env: dict[str, str]) -> None:
         os.nice(nice)
 
 
+def _git(cwd: str | Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def copy_is_current(repo: str, copy: Path) -> bool:
+    """True when ``copy`` already holds the published lessons and none of its files was deleted."""
+    if not (copy / ".git").is_dir():
+        return False
+    published = _git(repo, "rev-parse", "--verify", "--quiet", "HEAD")
+    fetched = _git(copy, "rev-parse", "--verify", "--quiet", "origin/main")
+    if not published or published != fetched:
+        return False
+    deleted = subprocess.run(["git", "-C", str(copy), "ls-files", "--deleted", "-z"], capture_output=True)
+    return deleted.returncode == 0 and not deleted.stdout
+
+
 def sync_lessons(repo: str, home: Path) -> list[str]:
     """Clone or merge the course's lessons into ``home/o2o``; return nbgitpuller's messages."""
-    from nbgitpuller.pull import GitPuller  # lazy: only students' servers sync lessons
-
     # The lessons repository belongs to root; git refuses other owners' repositories
     # unless a global or system config declares them safe: the hub's gitconfig does.
     gitconfig = os.environ.get("O2O_HUB_GITCONFIG")
     if gitconfig:
         os.environ["GIT_CONFIG_GLOBAL"] = gitconfig
+    if copy_is_current(repo, home / COURSE_COPY):
+        return []
+    from nbgitpuller.pull import GitPuller  # lazy: imported only when there is something to pull
+
     puller = GitPuller(repo, str(home / COURSE_COPY), branch="main")
     return [str(line).rstrip() for line in puller.pull()]
 
