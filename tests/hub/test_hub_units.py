@@ -94,6 +94,17 @@ def test_students_get_their_variant_key_never_the_secret(tmp_path):
                     variant_secret_file=str(tmp_path / "missing"))
 
 
+def test_servers_get_the_kernels_memory_settings(tmp_path):
+    """Every server (and so every kernel it starts) gets the malloc settings ``make lab`` gives its kernels."""
+    from o2o.hub.config import user_environment
+    from o2o.kernel_env import MALLOC_ENV
+
+    s = HubSettings(state_dir=str(tmp_path / "st"), course_root=str(tmp_path))
+    for role in ("students", "instructors"):
+        env = user_environment(s, role)
+        assert MALLOC_ENV and all(env[k] == v for k, v in MALLOC_ENV.items())
+
+
 def test_students_config_names_no_course_directory(tmp_path):
     s = HubSettings(state_dir=str(tmp_path / "st"), course_root=str(tmp_path))
     student = student_nbgrader_config(s)

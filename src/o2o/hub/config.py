@@ -27,6 +27,7 @@ from o2o.hub import hubapi, layout
 from o2o.hub.accounts import load_roster
 from o2o.hub.settings import HubSettings
 from o2o.hub.userenv import user_python
+from o2o.kernel_env import MALLOC_ENV
 
 STUDENT_HOME_URL = "/lab/tree/o2o/course/index.ipynb"
 COURSE_COPY = "o2o"   # the student's copy of the lessons: ~/o2o
@@ -46,9 +47,11 @@ def role_of(name: str, roster: dict[str, str]) -> str:
 
 
 def user_environment(settings: HubSettings, role: str) -> dict[str, str]:
-    """Environment of a person's server: its Jupyter config, the dataset, the limits."""
+    """Environment of a person's server: its Jupyter config, the dataset, the limits, and the memory settings
+    (:data:`o2o.kernel_env.MALLOC_ENV`) that make kernels give freed memory back, as ``make lab`` does."""
     prefix = Path(sys.prefix)
     return {
+        **MALLOC_ENV,
         "JUPYTER_CONFIG_DIR": str(settings.jupyter_dir / role),
         # The server may run a public interpreter over the kit's packages (o2o.hub.userenv):
         # Jupyter's config, data (extensions, kernels) and the lab app come from the kit's prefix.
