@@ -56,7 +56,9 @@ def _tree_digest(path: Path) -> str:
 
 # ---------------------------------------------------------------------- 1. roster and hub
 def test_roster_import_creates_private_accounts_and_records(cohort):
-    cohort.init(mem_limit_mb=6144, idle_timeout_s=3600)
+    secret = cohort.base_dir / "variant-secret"          # per-student variants on: the hub holds the secret
+    cohort.o2o("variant", "secret", "--out", str(secret))
+    cohort.init(mem_limit_mb=6144, idle_timeout_s=3600, variant_secret_file=secret)
     out = cohort.o2o("hub", "roster", "import", str(cohort.write_roster()), "--state", str(cohort.state))
     assert "13" in out.stdout
     stu, ins = (grp.getgrnam(g) for g in cohort.groups)
@@ -200,11 +202,30 @@ def test_assignment_cycle_with_real_identities(cohort):
     expected = {"full": auto_max, "partial": auto_max - PARTIAL[1], "blank": 0.0, "hostile": auto_max}
     assert scores == {n: expected[kind_of(cohort, n)] for n in cohort.students}
     cohort.expected_scores = scores
+    _check_each_student_had_their_own_variant(cohort, course)
 
     _instructor(cohort, "nbgrader", "generate_feedback", ASSIGNMENT)
     _instructor(cohort, "nbgrader", "release_feedback", ASSIGNMENT)
     for name in cohort.students:
         _check_own_feedback(cohort, name, scores[name])
+
+
+def _check_each_student_had_their_own_variant(cohort, course: Path) -> None:
+    """Each graded notebook printed its student's question values (``print(Q)``), derived from the hub's secret."""
+    secret = cohort.base_dir / "variant-secret"
+    shown = {}
+    for name in cohort.students:
+        if kind_of(cohort, name) != "full":
+            continue
+        nb = json.loads((course / "autograded" / name / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text("utf-8"))
+        setup = next(c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "setup")
+        shown[name] = "".join("".join(o.get("text", "")) for o in setup.get("outputs", []))
+        assert "Q." in shown[name], shown[name]
+        show = cohort.o2o("variant", "show", name, "--secret-file", str(secret)).stdout
+        line = next(x for x in show.splitlines() if x.startswith(f"{ASSIGNMENT}:"))   # the instructor's view
+        values = [m.group(1).strip() for m in re.finditer(r"(Q\.\w+ = [^#\n]+)", shown[name])]
+        assert values and all(v in line for v in values), (name, shown[name], line)
+    assert len(set(shown.values())) == len(shown) >= 2, "two students were graded on the same variant"
 
 
 def cohort_data_dir() -> Path:

@@ -105,6 +105,29 @@ def test_servers_get_the_kernels_memory_settings(tmp_path):
         assert MALLOC_ENV and all(env[k] == v for k, v in MALLOC_ENV.items())
 
 
+def test_instructors_grade_with_the_hubs_course_secret(tmp_path, monkeypatch):
+    """With a course secret, the course gets the grader's copy (instructors only) and its nbgrader config names it;
+    a copy holding another secret is never replaced."""
+    from o2o.data.variants import new_secret
+    from o2o.hub import layout
+
+    secret = tmp_path / "variant-secret"
+    secret.write_text(new_secret() + "\n")
+    s = HubSettings(state_dir=str(tmp_path / "st"), course_root=str(tmp_path), variant_secret_file=str(secret))
+    assert f"c.O2O.variant_secret_file = {layout.SECRET_NAME!r}" in instructor_nbgrader_config(s)
+    off = HubSettings(state_dir=str(tmp_path / "st2"), course_root=str(tmp_path))
+    assert "variant_secret_file" not in instructor_nbgrader_config(off)
+    monkeypatch.setattr(os, "chown", lambda *a: None)         # the group is the instructors' on a real hub
+    copy = tmp_path / "course-copy"
+    layout._install_secret(s, copy, os.getgid())
+    assert copy.read_bytes().strip() == secret.read_bytes().strip() and (copy.stat().st_mode & 0o777) == 0o640
+    layout._install_secret(s, copy, os.getgid())                # the same secret again: fine
+    secret.write_text(new_secret() + "\n")
+    with pytest.raises(HubError, match="another course secret"):
+        layout._install_secret(s, copy, os.getgid())
+    assert copy.read_bytes().strip() != secret.read_bytes().strip()
+
+
 def test_students_config_names_no_course_directory(tmp_path):
     s = HubSettings(state_dir=str(tmp_path / "st"), course_root=str(tmp_path))
     student = student_nbgrader_config(s)
