@@ -9,8 +9,8 @@ the first login until all servers are ready, the time until every student has ru
 (three lessons at a time: two cores), and each server's and kernel's resident memory (RSS)
 measured while the kernel is alive after the lesson. Needs root (real accounts).
 
-    python benchmarks/bench_hub.py            # O2O_BENCH_HUB_STUDENTS=30 by default
-    O2O_BENCH_HUB_LESSONS=0 python benchmarks/bench_hub.py   # time to ready only (no lessons, no memory)
+    python benchmarks/bench_hub.py                    # 30 students (or O2O_BENCH_HUB_STUDENTS)
+    python benchmarks/bench_hub.py --no-lessons       # time to ready only (or O2O_BENCH_HUB_LESSONS=0)
 
 A lesson that fails (a kernel lost on an overloaded machine) is counted in
 ``lesson_failures``, not fatal: the times to ready are kept. Each hub's results are written
@@ -19,6 +19,7 @@ to ``bench_hub.json`` as soon as they are measured.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import pwd
@@ -139,7 +140,22 @@ def plain_hub_config(cohort: Cohort, password: str) -> Path:
     return cfg
 
 
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Options are checked before any account is made."""
+    p = argparse.ArgumentParser(description="The cohort hub beside a plain JupyterHub (needs root).")
+    p.add_argument("--students", type=int, default=N, help="students in the class (default 30)")
+    p.add_argument("--no-lessons", action="store_true", default=not LESSONS,
+                   help="time to ready only: no lesson runs, no memory")
+    args = p.parse_args(argv)
+    if not 1 <= args.students <= 200:
+        p.error("--students must be between 1 and 200")
+    return args
+
+
 def main() -> None:
+    global N, LESSONS
+    args = parse_args()
+    N, LESSONS = args.students, not args.no_lessons
     if os.geteuid() != 0:
         sys.exit("bench_hub needs root (it creates Unix accounts)")
     results = Path(os.environ.get("O2O_BENCH_RESULTS", ROOT / "benchmarks" / "results"))
