@@ -16,6 +16,7 @@ Usage: ``python benchmarks/bench_simulator.py``; prints a Markdown section, also
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import time
@@ -64,6 +65,7 @@ def pandas_plain(world: World, pos: np.ndarray, start: int, days: int) -> None:
 
 
 def main() -> int:
+    argparse.ArgumentParser(description="Scene simulator benchmarks on the default dataset.").parse_args()
     ds = o2o.load()
     for t in ("stores", "squads", "staff", "daily_sales", "store_fans_monthly", "scenes"):
         getattr(ds, t)
