@@ -5,9 +5,6 @@ list copied from a neighbour's variant loses question 2 (and only that); the deb
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hostile import answers_of, fill  # noqa: E402
+from variant_class import VariantCourse  # noqa: E402
 
 from o2o.assignments import capstone as C  # noqa: E402
 from o2o.data import variants as V  # noqa: E402
@@ -38,28 +35,10 @@ def _variant(dataset_dir: Path, student: str) -> V.VariantDataset:
     return V.VariantDataset(dataset_dir, validate=False, variant=V.from_key(V.variant_key(SECRET, student)))
 
 
-def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    full = dict(os.environ, **env)
-    full["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{full.get('PATH', '')}"
-    r = subprocess.run(args, cwd=cwd, env=full, capture_output=True, text=True, timeout=1500)
-    assert r.returncode == 0, f"{args}:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
-    return r
-
-
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory, dataset_dir):
-    tmp = tmp_path_factory.mktemp("capstone")
-    root = tmp / "course"
-    shutil.copytree(ROOT / "assignments" / "source" / A, root / "source" / A)
-    secret = tmp / "variant-secret"
-    secret.write_bytes(SECRET)
-    secret.chmod(0o600)
-    env = {"O2O_COURSE_ROOT": str(root), "O2O_EXCHANGE_ROOT": str(tmp / "exchange"),
-           V.ENV_SECRET_FILE: str(secret), "O2O_DATA_DIR": str(dataset_dir)}
-    course = ROOT / "course"
-    _run([sys.executable, "-m", "nbgrader", "generate_assignment", A, "--force"], course, env)
-    release = json.loads((root / "release" / A / f"{A}.ipynb").read_text(encoding="utf-8"))
-    solution = answers_of(json.loads((root / "source" / A / f"{A}.ipynb").read_text(encoding="utf-8")))
+    c = VariantCourse(tmp_path_factory.mktemp("capstone"), A, SECRET, dataset_dir)
+    solution = c.solution
     expected = {s: C.answers(_variant(dataset_dir, s)) for s in (FULL, OTHER)}
     submissions = {
         FULL: solution,
@@ -67,12 +46,9 @@ def graded(tmp_path_factory, dataset_dir):
                                  "q2-answer": f"q2_ready = {expected[FULL]['q2-answer']!r}\nq2_ready"}),
     }
     for s, answers in submissions.items():
-        d = root / "submitted" / s / A
-        d.mkdir(parents=True)
-        (d / f"{A}.ipynb").write_text(json.dumps(fill(release, answers), ensure_ascii=False), encoding="utf-8")
-    r = _run([sys.executable, "-m", "o2o", "grade", A, "--course-dir", str(course), "--workers", "2",
-              "--no-progress"], course, env)
-    return {"root": root, "secret": secret, "expected": expected, "stdout": r.stdout, "data": dataset_dir}
+        c.submit(s, answers)
+    r = c.grade()
+    return {"root": c.root, "secret": c.secret, "expected": expected, "stdout": r.stdout, "data": dataset_dir}
 
 
 def _scores(root: Path) -> dict[str, dict[str, float]]:

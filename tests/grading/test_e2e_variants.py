@@ -5,9 +5,6 @@ zero for that question and the debrief flags it; two copied memos are flagged; n
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hostile import answers_of, fill  # noqa: E402
+from variant_class import VariantCourse  # noqa: E402
 
 from o2o.assignments.answers import M4_TOLERANCE, TOLERANCE, answers as expected_answers, m4_answers, same_answer  # noqa: E402
 from o2o.data import variants as V  # noqa: E402
@@ -51,14 +48,6 @@ POOL = [
 ]
 
 
-def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    full = dict(os.environ, **env)
-    full["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{full.get('PATH', '')}"
-    r = subprocess.run(args, cwd=cwd, env=full, capture_output=True, text=True, timeout=1500)
-    assert r.returncode == 0, f"{args}:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
-    return r
-
-
 def _memo(student: str) -> str:
     rng = np.random.default_rng([int(student[3:]), 17])
     return "".join(POOL[i] for i in rng.choice(len(POOL), size=5, replace=False))
@@ -66,18 +55,8 @@ def _memo(student: str) -> str:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory, dataset_dir):
-    tmp = tmp_path_factory.mktemp("variants")
-    root = tmp / "course"
-    shutil.copytree(ROOT / "assignments" / "source" / A, root / "source" / A)
-    secret = tmp / "variant-secret"
-    secret.write_bytes(SECRET)
-    secret.chmod(0o600)
-    env = {"O2O_COURSE_ROOT": str(root), "O2O_EXCHANGE_ROOT": str(tmp / "exchange"),
-           V.ENV_SECRET_FILE: str(secret), "O2O_DATA_DIR": str(dataset_dir)}
-    course = ROOT / "course"
-    _run([sys.executable, "-m", "nbgrader", "generate_assignment", A, "--force"], course, env)
-    release = json.loads((root / "release" / A / f"{A}.ipynb").read_text(encoding="utf-8"))
-    solution = answers_of(json.loads((root / "source" / A / f"{A}.ipynb").read_text(encoding="utf-8")))
+    c = VariantCourse(tmp_path_factory.mktemp("variants"), A, SECRET, dataset_dir)
+    solution = c.solution
     copied = m4_answers(V.VariantDataset(dataset_dir, validate=False,
                                          variant=V.from_key(V.variant_key(SECRET, SOURCE))))["q3-answer"]
     memos = {s: _memo(s) for s in STUDENTS}
@@ -86,13 +65,10 @@ def graded(tmp_path_factory, dataset_dir):
         answers = dict(solution, **{"q5-memo": memos[s]})
         if s == COPIER:
             answers["q3-answer"] = f"q3_sales_pct = {round(copied, 3)}\nq3_sales_pct"
-        d = root / "submitted" / s / A
-        d.mkdir(parents=True)
-        (d / f"{A}.ipynb").write_text(json.dumps(fill(release, answers), ensure_ascii=False), encoding="utf-8")
-    r = _run([sys.executable, "-m", "o2o", "grade", A, "--course-dir", str(course), "--workers", "2",
-              "--no-progress"], course, env)
-    table = variant_answers(root, A, secret, data=dataset_dir)   # the debrief's view: every variant's answers
-    return {"root": root, "secret": secret, "table": table, "stdout": r.stdout}
+        c.submit(s, answers)
+    r = c.grade()
+    table = variant_answers(c.root, A, c.secret, data=dataset_dir)   # the debrief's view: every variant's answers
+    return {"root": c.root, "secret": c.secret, "table": table, "stdout": r.stdout}
 
 
 def _scores(root: Path) -> dict[str, dict[str, float]]:
@@ -153,18 +129,8 @@ def _literal(gid: str, value) -> str:
 
 @pytest.fixture(scope="module")
 def graded3(tmp_path_factory, dataset_dir):
-    tmp = tmp_path_factory.mktemp("variants3")
-    root = tmp / "course"
-    shutil.copytree(ROOT / "assignments" / "source" / A3, root / "source" / A3)
-    secret = tmp / "variant-secret"
-    secret.write_bytes(SECRET)
-    secret.chmod(0o600)
-    env = {"O2O_COURSE_ROOT": str(root), "O2O_EXCHANGE_ROOT": str(tmp / "exchange"),
-           V.ENV_SECRET_FILE: str(secret), "O2O_DATA_DIR": str(dataset_dir)}
-    course = ROOT / "course"
-    _run([sys.executable, "-m", "nbgrader", "generate_assignment", A3, "--force"], course, env)
-    release = json.loads((root / "release" / A3 / f"{A3}.ipynb").read_text(encoding="utf-8"))
-    solution = answers_of(json.loads((root / "source" / A3 / f"{A3}.ipynb").read_text(encoding="utf-8")))
+    c = VariantCourse(tmp_path_factory.mktemp("variants3"), A3, SECRET, dataset_dir)
+    solution = c.solution
     base = V.VariantDataset(dataset_dir, validate=False)
     for s in STUDENTS:
         answers = dict(solution, **{"q5-memo": _memo(s)})
@@ -172,12 +138,9 @@ def graded3(tmp_path_factory, dataset_dir):
             src, gid = COPY3[s]
             theirs = V.VariantDataset(validate=False, variant=V.from_key(V.variant_key(SECRET, src)), base=base)
             answers[gid] = _literal(gid, expected_answers(A3, theirs)[gid])
-        d = root / "submitted" / s / A3
-        d.mkdir(parents=True)
-        (d / f"{A3}.ipynb").write_text(json.dumps(fill(release, answers), ensure_ascii=False), encoding="utf-8")
-    r = _run([sys.executable, "-m", "o2o", "grade", A3, "--course-dir", str(course), "--workers", "2",
-              "--no-progress"], course, env)
-    return {"root": root, "table": variant_answers(root, A3, secret, data=dataset_dir), "stdout": r.stdout}
+        c.submit(s, answers)
+    r = c.grade()
+    return {"root": c.root, "table": variant_answers(c.root, A3, c.secret, data=dataset_dir), "stdout": r.stdout}
 
 
 def test_m3_neighbours_differ_in_every_autograded_answer(graded3):
