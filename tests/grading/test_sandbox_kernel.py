@@ -32,6 +32,36 @@ def _out(run) -> str:
     return "".join(o.get("text", "") for o in run.outputs if o["output_type"] == "stream")
 
 
+def test_ready_wait_takes_only_its_own_request_s_messages() -> None:
+    """The ready wait skips other requests' messages, and on iopub waits for the request's idle status."""
+    import queue
+
+    def channel(msgs):
+        q = list(msgs)
+
+        def get(timeout):
+            if not q:
+                raise queue.Empty
+            return q.pop(0)
+        return get
+
+    def msg(parent, mtype="status", state="idle"):
+        return {"parent_header": {"msg_id": parent}, "msg_type": mtype, "content": {"execution_state": state}}
+
+    reply_to = SandboxedKernel._reply_to
+    shell = channel([msg("old", "kernel_info_reply"), msg("me", "kernel_info_reply")])
+    assert reply_to(shell, "me", 1.0)["msg_type"] == "kernel_info_reply"
+    iopub = channel([msg("", "status", "starting"), msg("me", state="busy"), msg("me")])
+    assert reply_to(iopub, "me", 1.0, idle=True)["content"]["execution_state"] == "idle"
+    assert reply_to(channel([msg("other"), msg("me", state="busy")]), "me", 1.0, idle=True) is None
+    assert reply_to(channel([]), "me", 0.01) is None
+
+
+def test_the_first_cell_after_start_sees_only_its_own_output(kernel) -> None:
+    r = kernel.run("print('first')")
+    assert r.status == "ok" and r.outputs == [{"output_type": "stream", "name": "stdout", "text": "first\n"}]
+
+
 SYSV = """
 import ctypes
 libc = ctypes.CDLL(None, use_errno=True)

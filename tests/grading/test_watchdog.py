@@ -49,6 +49,29 @@ def test_every_job_ends_and_only_the_bad_ones_fail() -> None:
     assert "took over 3 s" in failed["hang"] and "KeyboardInterrupt" in failed["interrupt"]
 
 
+def _mark(job):
+    folder, n = job
+    open(os.path.join(folder, f"started-{n}"), "w").close()
+    return n
+
+
+def test_the_next_job_starts_before_the_caller_has_taken_a_result(tmp_path) -> None:
+    """With a fresh worker per job, the slot gets its next job before the result is handed on: the
+    caller's work on a result (writing the gradebook) never leaves a worker waiting."""
+    jobs = [(str(tmp_path), n) for n in range(3)]
+    seen = []
+    for result in supervise.run(jobs, 1, _init, _mark, deadline_s=30, once=True):
+        seen.append(result)
+        if len(seen) < len(jobs):
+            nxt = tmp_path / f"started-{len(seen)}"
+            for _ in range(500):  # bounded: at most 5 s
+                if nxt.exists():
+                    break
+                time.sleep(0.01)
+            assert nxt.exists(), f"job {len(seen)} was not started while the caller held result {result}"
+    assert seen == [0, 1, 2]
+
+
 def test_inert_text_has_no_controls_and_valid_unicode() -> None:
     assert inert("a\x1b[2J\nb\r\u202ec\ud800") == "a\\x1b[2J\\x0ab\\x0d\\u202ec\\ud800"
     assert inert("门店 ok") == "门店 ok"

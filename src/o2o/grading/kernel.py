@@ -102,7 +102,7 @@ class SandboxedKernel:
         kc = self.km.client(context=bounded_context())
         kc.start_channels()
         try:
-            kc.wait_for_ready(timeout=self.limits.startup_timeout_s)
+            self._wait_ready(kc, self.limits.startup_timeout_s)
         except RuntimeError:
             kc.stop_channels()
             self.shutdown()
@@ -112,6 +112,39 @@ class SandboxedKernel:
         if os.geteuid() == 0:  # the student may no longer create files in the socket directory
             os.chown(rt, 0, 0)
             os.chmod(rt, 0o755)
+
+    def _wait_ready(self, kc: Any, timeout: float) -> None:
+        """Wait until the kernel answers ``kernel_info`` on shell *and* its status for that request reaches
+        us on iopub (so iopub is connected). ``KernelClient.wait_for_ready`` does the same, then always
+        waits 0.2 s more for iopub to fall silent: a fifth of a second per notebook in which nothing
+        runs. Later messages need no flush: :meth:`run` keeps only replies to its own request."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            msg_id = kc.kernel_info()
+            if self._reply_to(kc.get_shell_msg, msg_id, min(1.0, end - time.monotonic())) is None:
+                if not self.alive():
+                    raise RuntimeError("kernel died before replying to kernel_info")
+                continue
+            # the reply is in; iopub carries the request's busy/idle status unless it is not connected yet
+            if self._reply_to(kc.get_iopub_msg, msg_id, 0.2, idle=True) is not None:
+                return
+        raise RuntimeError(f"kernel did not become ready in {timeout:.0f} s")
+
+    @staticmethod
+    def _reply_to(get: Any, msg_id: str, timeout: float, idle: bool = False) -> dict | None:
+        """The first message on a channel whose parent is ``msg_id`` (for iopub with ``idle``: its idle
+        status), or None when ``timeout`` passes first."""
+        end = time.monotonic() + max(0.0, timeout)
+        while (remaining := end - time.monotonic()) > 0:
+            try:
+                msg = get(timeout=remaining)
+            except queue.Empty:
+                return None
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            if not idle or (msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle"):
+                return msg
+        return None
 
     def alive(self) -> bool:
         try:

@@ -92,11 +92,14 @@ def run(jobs: list[Any], workers: int, init: Callable[[int], None], work: Callab
     try:
         for slot in slots:
             start(slot)
+        def feed(slot: _Slot) -> None:
+            if slot.job is None and pending:
+                slot.job, slot.started = pending.popleft(), time.monotonic()
+                slot.conn.send(slot.job)
+
         while left:
             for slot in slots:
-                if slot.job is None and pending:
-                    slot.job, slot.started = pending.popleft(), time.monotonic()
-                    slot.conn.send(slot.job)
+                feed(slot)
             busy = [s for s in slots if s.job is not None]
             wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=1.0)
             for slot in busy:
@@ -120,6 +123,7 @@ def run(jobs: list[Any], workers: int, init: Callable[[int], None], work: Callab
                     if once:  # the worker ends by itself after its job; the next job gets a fresh one
                         stop(slot, grace_s=5)
                         start(slot)
+                        feed(slot)  # before the caller records this result: the slot never waits for it
                     yield result
                     continue
                 stop(slot)
