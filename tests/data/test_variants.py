@@ -148,6 +148,26 @@ def test_question_dimensions_stay_in_documented_ranges_and_are_reproducible(data
     assert base["m1-o2o-basics"]["MIN_AREA"] == 0.0 and base["m2-touchpoints"]["FROM"] == "2015-12-01"
 
 
+def test_questions_are_drawn_once_per_dataset_and_handed_out_as_copies(dataset):
+    """A hidden test asks for the questions again: the same dataset gives the same values without a
+    second draw, each caller gets its own copy, and another student's dataset its own draw."""
+    calls = []
+    real = VQ.QUESTIONS["m3-scenes"]
+    VQ.QUESTIONS["m3-scenes"] = lambda ds: calls.append(ds) or real(ds)
+    try:
+        v = V.from_key(V.variant_key(SECRET, "student-memo"))
+        ds = V.VariantDataset(validate=False, variant=v, base=dataset)
+        first, second = VQ.questions("m3-scenes", ds), VQ.questions("m3-scenes", ds)
+        assert first.as_dict() == second.as_dict() and first is not second and len(calls) == 1
+        first.values["STORE"] = -1
+        assert VQ.questions("m3-scenes", ds).STORE == second.STORE != -1
+        other = V.VariantDataset(validate=False, variant=V.from_key(V.variant_key(SECRET, "student-other")),
+                                 base=dataset)
+        assert VQ.questions("m3-scenes", other).as_dict() == real(other).as_dict() and len(calls) == 2
+    finally:
+        VQ.QUESTIONS["m3-scenes"] = real
+
+
 def test_every_variant_store_of_m6_can_meet_question_3_and_every_period_is_well_defined(dataset):
     """The teaching story holds in every variant: the reference scene of m6 q3 passes its thresholds for each
     store a variant may ask about; every 90-day (m3) and 60-day (m6) period has squad and HQ budgets and

@@ -62,6 +62,24 @@ def test_the_first_cell_after_start_sees_only_its_own_output(kernel) -> None:
     assert r.status == "ok" and r.outputs == [{"output_type": "stream", "name": "stdout", "text": "first\n"}]
 
 
+def test_the_grading_kernel_has_no_debugger_and_a_clean_namespace(kernel) -> None:
+    """The launcher starts ipykernel in its own interpreter with debugpy blocked; none of its names
+    reach the student's namespace, and the kernel is an ordinary IPython kernel otherwise."""
+    r = kernel.run("import sys\n"
+                   "try:\n    import debugpy\nexcept ImportError:\n    print('no debugger')\n"
+                   "print(__name__, 'src' in dir(), 'shutil' in dir(), get_ipython().__class__.__name__)\n"
+                   "print(sorted(m for m in sys.modules if 'pydevd' in m))")
+    assert _out(r).split("\n")[:3] == ["no debugger", "__main__ False False ZMQInteractiveShell", "[]"]
+
+
+def test_kernel_specs_are_looked_up_once_per_process() -> None:
+    from o2o.grading.kernel import _SpecOnce, warm_up
+
+    warm_up()
+    a, b = _SpecOnce().get_kernel_spec("python3"), _SpecOnce().get_kernel_spec("python3")
+    assert a is b and a.language == "python"
+
+
 SYSV = """
 import ctypes
 libc = ctypes.CDLL(None, use_errno=True)

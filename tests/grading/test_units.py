@@ -14,7 +14,7 @@ from o2o.grading import codec
 from o2o.grading.feedback import escape_markdown, remove_hidden, sanitize_notebook, sanitize_output
 from o2o.grading.repair import read_notebook, repair
 from o2o.grading.spec import CellSpec, NotebookSpec
-from o2o.grading.trusted import HIDDEN_FAIL_ZH, TrustedEvaluator, strip_hidden
+from o2o.grading.trusted import HIDDEN_FAIL_ZH, TrustedEvaluator, imported_by, strip_hidden
 
 
 def _roundtrip(value):
@@ -109,6 +109,13 @@ def test_partial_credit_and_stderr_follow_nbgrader() -> None:
     ev, _ = _evaluator({})
     assert ev.run("0.5").partial == 0.5
     assert not ev.run("import sys\nsys.stderr.write('oops')").passed
+
+
+def test_the_modules_tests_import_are_found_without_running_them() -> None:
+    sources = ["import math, o2o.data as d\n### BEGIN HIDDEN TESTS\nfrom o2o.assignments.answers import m3_q1 as _h\n"
+               "def f():\n    import statistics\n### END HIDDEN TESTS",
+               "from . import local\nfrom .. import up", "%timeit import json", "x = __import__('os')"]
+    assert imported_by(sources) == {"math", "o2o.data", "o2o.assignments.answers", "statistics"}
 
 
 def test_strip_hidden() -> None:

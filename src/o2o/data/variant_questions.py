@@ -16,6 +16,7 @@ has fixed values, listed with every range in ``docs/variants.md``.
 from __future__ import annotations
 
 import datetime as _dt
+import weakref
 from typing import Any, Callable
 
 import pandas as pd
@@ -187,4 +188,12 @@ def questions(assignment: str, ds: Dataset) -> Questions:
     if assignment not in QUESTIONS:
         raise DataError(f"作业 {assignment} 没有按数据版本出的题目数据。可选:{'、'.join(QUESTIONS)}",
                         f"Assignment {assignment} has no variant question data. Choose one of: {', '.join(QUESTIONS)}")
-    return QUESTIONS[assignment](ds)
+    known = _FOUND.setdefault(ds, {})
+    q = known.get(assignment)
+    if q is None:
+        q = known[assignment] = QUESTIONS[assignment](ds)
+    return Questions(q.assignment, q.variant, q.values, q.notes)  # a copy: a caller's change stays its own
+
+
+#: questions already drawn for a dataset (the set-up cell and every hidden test ask again)
+_FOUND: weakref.WeakKeyDictionary[Dataset, dict[str, Questions]] = weakref.WeakKeyDictionary()

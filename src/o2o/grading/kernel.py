@@ -14,10 +14,12 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import zmq
 from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.provisioning import KernelProvisionerFactory
 
 from .sandbox import Limits, Sandbox
 
@@ -34,8 +36,30 @@ def bounded_context() -> zmq.Context:
     if ctx is None:
         ctx = zmq.Context()
         ctx.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        # the client connects before the kernel has bound its sockets: retry every 10 ms (zmq's
+        # default, 100 ms, leaves a starting kernel's first replies waiting for nothing)
+        ctx.setsockopt(zmq.RECONNECT_IVL, 10)
         _CONTEXTS[os.getpid()] = ctx
     return ctx
+
+
+class _SpecOnce(KernelSpecManager):
+    """Kernel specs looked up once per grading process (a lookup scans the kernel directories and
+    imports IPython: some 50 ms of every notebook otherwise); forked workers inherit the result."""
+
+    _found: ClassVar[dict[str, KernelSpec]] = {}
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        spec = self._found.get(kernel_name)
+        if spec is None:
+            spec = self._found[kernel_name] = super().get_kernel_spec(kernel_name)
+        return spec
+
+
+def warm_up() -> None:
+    """What every kernel's start needs from this process, done once before workers are forked."""
+    _SpecOnce().get_kernel_spec("python3")
+    KernelProvisionerFactory.instance()  # reads the provisioners' entry points
 
 
 class _SandboxKM(KernelManager):
@@ -89,7 +113,8 @@ class SandboxedKernel:
             os.chown(rt, sandbox.uid, sandbox.uid)
         os.chmod(rt, 0o755)
         km = _SandboxKM(kernel_name="python3", transport="ipc", ip=str(rt / "k"),
-                        connection_file=str(rt / "kernel.json"), context=bounded_context())
+                        connection_file=str(rt / "kernel.json"), context=bounded_context(),
+                        kernel_spec_manager=_SpecOnce())
         km.sandbox = sandbox
         km.staging_dir = staging_dir
         self.km = km

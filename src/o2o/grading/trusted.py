@@ -53,6 +53,22 @@ def load_modules(modules: frozenset[str] = DEFAULT_MODULES) -> None:
             importlib.import_module(mod)
 
 
+def imported_by(sources: list[str]) -> set[str]:
+    """The absolute modules that the instructor's ``sources`` import (statements anywhere in a cell)."""
+    out: set[str] = set()
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:  # magics: the evaluator reports it when the cell is run
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                out.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                out.add(node.module)
+    return out
+
+
 class TestTimeout(Exception):
     pass
 

@@ -19,14 +19,15 @@ from typing import Any
 
 from ..data.variants import ENV_KEY, variant_key
 from . import codec
+from .codec_kernel import KERNEL_SOURCE as ENCODER_SOURCE
 from .feedback import sanitize_output
-from .kernel import SandboxedKernel
+from .kernel import SandboxedKernel, warm_up
 from .prelude import Prelude, PreludeEvaluator, prepare
 from .replica import Replica
 from .repair import Flag, flag, read_notebook, repair
 from .sandbox import SANDBOX_UID_BASE, Limits, Sandbox, default_readonly_paths
 from .spec import NotebookSpec, spec_from_dict
-from .trusted import HIDDEN_FAIL_EN, HIDDEN_FAIL_ZH, Verdict, load_modules, strip_hidden
+from .trusted import HIDDEN_FAIL_EN, HIDDEN_FAIL_ZH, Verdict, imported_by, load_modules, strip_hidden
 
 NOT_RUN_ZH = "沙箱已停止(超时、内存或进程数超限),此单元格未运行。"
 NOT_RUN_EN = "The sandbox stopped (time, memory or process limit); this cell did not run."
@@ -72,13 +73,17 @@ def prepare_class(cfg: WorkerConfig) -> dict[str, int]:
     """In the process workers are forked from: imports, specs and each notebook's trusted set-up, once.
 
     The set-up (:mod:`o2o.grading.prelude`) is prepared only when every student gets the same data
-    (no course secret). Returns how many set-up cells each notebook has prepared.
+    (no course secret). The kernel spec and the modules the tests import are loaded here too, so no
+    worker imports them again. Returns how many set-up cells each notebook has prepared.
     """
     import nbformat  # noqa: F401 - the validator's start-up, paid once for the class
 
     load_modules()
+    warm_up()
     _STATE["cfg"] = cfg
     _STATE["specs"] = specs = {k: spec_from_dict(v) for k, v in cfg.specs.items()}
+    # what the instructor's tests import (never anything a student names): imported once, not per student
+    load_modules(frozenset(imported_by([c.source for s in specs.values() for c in s.cells if c.kind in ("test", "locked")])))
     _STATE["preludes"] = preludes = {}
     if cfg.variant_secret is None:
         outer = os.environ.get(ENV_KEY)
@@ -213,7 +218,9 @@ class _Bridge:
 
     def _ensure(self) -> None:
         if not self.ready:
-            r = self.kernel.run(codec.KERNEL_SOURCE, silent=True, timeout=20)
+            # the encoder only: calls never go to this kernel, so it need not import the trusted decoder
+            # (and with it pandas, in a notebook that does not use it)
+            r = self.kernel.run(ENCODER_SOURCE, silent=True, timeout=20)
             if r.status != "ok":
                 raise RuntimeError("helper failed")
             self.ready = True
