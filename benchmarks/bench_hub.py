@@ -35,7 +35,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "hub"))
 
-from cohort import Cohort  # noqa: E402
+from cohort import Cohort, account_processes  # noqa: E402
 from hubclient import HubUser  # noqa: E402
 
 N = int(os.environ.get("O2O_BENCH_HUB_STUDENTS", "30"))
@@ -47,21 +47,14 @@ LESSON = "o2o/lessons/18-activate-front-line.ipynb"
 def rss_mb(uid: int) -> dict[str, float]:
     """Resident memory (MB) of the account's server and kernel processes."""
     out = {"server": 0.0, "kernel": 0.0}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if entry.stat().st_uid != uid:
+    for kind, pids in account_processes(uid).items():
+        for pid in pids:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:  # ended since it was listed
                 continue
-            cmd = (entry / "cmdline").read_bytes()
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        rss = next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0.0)
-        if b"ipykernel" in cmd:
-            out["kernel"] += rss
-        elif b"singleuser" in cmd:
-            out["server"] += rss
+            out[kind] += next((int(line.split()[1]) / 1024 for line in status.splitlines()
+                               if line.startswith("VmRSS:")), 0.0)
     return out
 
 

@@ -129,25 +129,6 @@ def lesson_cells(name: str) -> list[str]:
 # --------------------------------------------------------------------------- a student's server on the hub
 
 
-def account_processes(uid: int) -> dict[str, list[int]]:
-    """The account's single-user server and kernel processes."""
-    out: dict[str, list[int]] = {"server": [], "kernel": []}
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            if d.stat().st_uid != uid:
-                continue
-            cmd = (d / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"ipykernel" in cmd:
-            out["kernel"].append(int(d.name))
-        elif b"singleuser" in cmd:
-            out["server"].append(int(d.name))
-    return out
-
-
 def hub_unavailable() -> str:
     """Why the hub part cannot run here ('' when it can)."""
     if os.geteuid() != 0:
@@ -162,7 +143,7 @@ def student_server(results_dir: Path) -> dict:
     import pwd
 
     sys.path.insert(0, str(ROOT / "tests" / "hub"))
-    from cohort import Cohort  # lazy: the hub's test helpers (real accounts), only for this part
+    from cohort import Cohort, account_processes  # lazy: the hub's test helpers (real accounts), only for this part
     from hubclient import HubUser  # lazy: as above
 
     cohort = Cohort(1, results_dir)

@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from variant_class import VariantCourse  # noqa: E402
+from variant_class import VariantCourse, scores as gradebook_scores  # noqa: E402
 
 from o2o.assignments import capstone as C  # noqa: E402
 from o2o.data import variants as V  # noqa: E402
@@ -51,15 +51,6 @@ def graded(tmp_path_factory, dataset_dir):
     return {"root": c.root, "secret": c.secret, "expected": expected, "stdout": r.stdout, "data": dataset_dir}
 
 
-def _scores(root: Path) -> dict[str, dict[str, float]]:
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        return {sub.student_id: {g.name: float(g.auto_score or 0) for nb in sub.notebooks for g in nb.grades
-                                 if g.cell.cell_type == "code"}
-                for sub in gb.assignment_submissions(A)}
-
-
 def test_two_variants_give_different_expected_answers(graded):
     a, b = graded["expected"][FULL], graded["expected"][OTHER]
     assert abs(a["q1-answer"] - b["q1-answer"]) > 2 * C.EFFECT_TOLERANCE
@@ -76,7 +67,7 @@ def test_the_look_ahead_estimate_is_outside_the_tolerance_in_every_variant(grade
 
 
 def test_each_student_is_marked_against_their_own_variant(graded):
-    scores = _scores(graded["root"])
+    scores = gradebook_scores(graded["root"], A)
     assert scores == {FULL: POINTS, OTHER: dict(POINTS, **{"q1-test": 0.0, "q2-test": 0.0})}, graded["stdout"]
 
 

@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from variant_class import VariantCourse  # noqa: E402
+from variant_class import VariantCourse, scores as gradebook_scores  # noqa: E402
 
 from o2o.assignments.answers import M4_TOLERANCE, TOLERANCE, answers as expected_answers, m4_answers, same_answer  # noqa: E402
 from o2o.data import variants as V  # noqa: E402
@@ -71,15 +71,6 @@ def graded(tmp_path_factory, dataset_dir):
     return {"root": c.root, "secret": c.secret, "table": table, "stdout": r.stdout}
 
 
-def _scores(root: Path) -> dict[str, dict[str, float]]:
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        return {sub.student_id: {g.name: float(g.auto_score or 0) for nb in sub.notebooks for g in nb.grades
-                                 if g.cell.cell_type == "code"}
-                for sub in gb.assignment_submissions(A)}
-
-
 def test_neighbours_variants_differ_in_every_autograded_answer(graded):
     exp = graded["table"].set_index(["student", "question"])["own_expected"]
     for a, b in zip(STUDENTS, STUDENTS[1:]):
@@ -88,7 +79,7 @@ def test_neighbours_variants_differ_in_every_autograded_answer(graded):
 
 
 def test_each_correct_solution_gets_full_marks_and_the_copied_number_gets_zero(graded):
-    scores = _scores(graded["root"])
+    scores = gradebook_scores(graded["root"], A)
     assert set(scores) == set(STUDENTS)
     full = {"q1-test": 2.0, "q2-test": 4.0, "q3-test": 2.0, "q4-test": 2.0}
     for s in STUDENTS:

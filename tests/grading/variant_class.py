@@ -56,3 +56,13 @@ class VariantCourse:
     def grade(self) -> subprocess.CompletedProcess:
         return run([sys.executable, "-m", "o2o", "grade", self.assignment, "--course-dir", str(COURSE),
                     "--workers", "2", "--no-progress"], self.env)
+
+
+def scores(root: Path, assignment: str) -> dict[str, dict[str, float]]:
+    """Every student's autograded score per code cell of ``assignment``, from the course's gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        return {sub.student_id: {g.name: float(g.auto_score or 0) for nb in sub.notebooks for g in nb.grades
+                                 if g.cell.cell_type == "code"}
+                for sub in gb.assignment_submissions(assignment)}

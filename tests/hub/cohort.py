@@ -26,6 +26,25 @@ ROOT = Path(__file__).resolve().parents[2]
 O2O = [sys.executable, "-m", "o2o"]
 
 
+def account_processes(uid: int) -> dict[str, list[int]]:
+    """The process ids of an account's single-user servers and kernels (read from ``/proc``)."""
+    out: dict[str, list[int]] = {"server": [], "kernel": []}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            if d.stat().st_uid != uid:
+                continue
+            cmd = (d / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"ipykernel" in cmd:
+            out["kernel"].append(int(d.name))
+        elif b"singleuser" in cmd:
+            out["server"].append(int(d.name))
+    return out
+
+
 def free_port_block(n: int = 4) -> int:
     """A port p with p..p+n-1 free on 127.0.0.1, below Linux's ephemeral range (32768+) and the
     servers' ports (20000+), where no kernel's random port can take one before the hub binds it."""
