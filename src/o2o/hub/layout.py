@@ -27,6 +27,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from o2o.data.variants import read_secret
@@ -120,13 +121,16 @@ def _install_secret(settings: HubSettings, path: Path, inst: int) -> None:
         raise HubError(f"{path} 里已有另一个课程密钥;换密钥会改变每位学生的数据版本和成绩。请核对 --variant-secret-file。",
                        f"{path} already holds another course secret; changing it would change every student's "
                        "variant and grade. Check --variant-secret-file.")
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(secret + b"\n")
-    os.chown(tmp, 0, inst)
-    os.chmod(tmp, 0o640)
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # a new file of ours
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(secret + b"\n")
+        os.chown(tmp, 0, inst)
+        os.chmod(tmp, 0o640)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def prepare_exchange(settings: HubSettings, inst: int) -> None:
