@@ -12,13 +12,14 @@ import pyarrow as pa
 import pytest
 
 from o2o.grading import codec
+from o2o.grading.codec_kernel import KERNEL_SOURCE
 
 SECRET = "HIDDENSECRETMARKER"
 
 
 def _roundtrip(value):
     ns: dict = {}
-    exec(codec.KERNEL_SOURCE, ns)
+    exec(KERNEL_SOURCE, ns)
     return codec.decode(codec.decode_text(json.dumps(ns["__o2o_encode"](value))))
 
 

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from o2o.grading import codec
+from o2o.grading.codec_kernel import KERNEL_SOURCE
 from o2o.grading.feedback import escape_markdown, remove_hidden, sanitize_notebook, sanitize_output
 from o2o.grading.repair import read_notebook, repair
 from o2o.grading.spec import CellSpec, NotebookSpec
@@ -19,7 +20,7 @@ from o2o.grading.trusted import HIDDEN_FAIL_ZH, TrustedEvaluator, imported_by, s
 
 def _roundtrip(value):
     ns: dict = {}
-    exec(codec.KERNEL_SOURCE, ns)
+    exec(KERNEL_SOURCE, ns)
     return codec.decode(json.loads(json.dumps(ns["__o2o_encode"](value))))
 
 

@@ -304,6 +304,3 @@ def host_encode(value: Any) -> Any:
 
 def is_finite_number(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
-
-
-KERNEL_SOURCE = _KERNEL_SOURCE + "\nfrom o2o.grading.codec import decode as __o2o_decode\n"

@@ -83,7 +83,8 @@ def prepare_class(cfg: WorkerConfig) -> dict[str, int]:
     _STATE["cfg"] = cfg
     _STATE["specs"] = specs = {k: spec_from_dict(v) for k, v in cfg.specs.items()}
     # what the instructor's tests import (never anything a student names): imported once, not per student
-    load_modules(frozenset(imported_by([c.source for s in specs.values() for c in s.cells if c.kind in ("test", "locked")])))
+    trusted_sources = [c.source for s in specs.values() for c in s.cells if c.kind in ("test", "locked")]
+    load_modules(frozenset(imported_by(trusted_sources)))
     _STATE["preludes"] = preludes = {}
     if cfg.variant_secret is None:
         outer = os.environ.get(ENV_KEY)
@@ -218,8 +219,7 @@ class _Bridge:
 
     def _ensure(self) -> None:
         if not self.ready:
-            # the encoder only: calls never go to this kernel, so it need not import the trusted decoder
-            # (and with it pandas, in a notebook that does not use it)
+            # the encoder only: calls never go to this kernel (they go to the replica)
             r = self.kernel.run(ENCODER_SOURCE, silent=True, timeout=20)
             if r.status != "ok":
                 raise RuntimeError("helper failed")
